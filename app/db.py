@@ -1,0 +1,213 @@
+"""The ONLY module that knows whether the store is SQLite or PostgreSQL.
+
+It builds the engine (with SQLite's durability pragmas), hands out sessions,
+tells a BranchDesk store from any other file, and applies Alembic migrations
+at start-up, copying an existing SQLite file aside first.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.i18n import _
+
+log = logging.getLogger("branchdesk.db")
+
+# The newest Alembic revision this build knows. Kept here so that opening an
+# up-to-date store never has to import Alembic (0.5 s); tests check it against
+# the migration scripts.
+HEAD_REVISION = "0002"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+BUSY_TIMEOUT_MS = 5000
+
+
+class StoreError(Exception):
+    """A store that cannot be used as it is; the message is meant for the user."""
+
+
+@dataclass
+class Store:
+    url: str
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @property
+    def path(self) -> Path | None:
+        return sqlite_path(self.url)
+
+    def location(self) -> str:
+        """Where the data is, for the status bar; never shows a password."""
+        if self.path is not None:
+            return str(self.path)
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One user action = one transaction: committed on success, rolled back on any error."""
+        with self.sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        with self.sessions() as session:
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def sqlite_path(url: str) -> Path | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return None
+    if parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    cur = dbapi_connection.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=FULL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    path = sqlite_path(url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def open_store(url: str, *, migrate: bool = True) -> Store:
+    """Open (and by default create or upgrade) the store at `url`.
+
+    Raises StoreError, with a message for the user, for a file that is not a
+    BranchDesk store, one made by a newer version, or one that cannot be opened.
+    """
+    path = sqlite_path(url)
+    if path is not None and path.exists() and path.is_dir():
+        raise StoreError(_("{path} is a folder, not a BranchDesk data file.").format(path=path))
+    engine = make_engine(url)
+    try:
+        revision = _current_revision(engine, path)
+        if revision != HEAD_REVISION:
+            if not migrate:
+                raise StoreError(_("The data file needs an upgrade before it can be used."))
+            _upgrade(engine, url, path, revision)
+    except StoreError:
+        engine.dispose()
+        raise
+    except (DatabaseError, OperationalError) as exc:
+        engine.dispose()
+        raise StoreError(
+            _("Cannot open the data at {where}: {reason}").format(
+                where=path or url, reason=_describe_db_error(exc)
+            )
+        ) from exc
+    return Store(url=url, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
+
+
+def _describe_db_error(exc: Exception) -> str:
+    msg = str(getattr(exc, "orig", exc))
+    if "file is not a database" in msg or "not a database" in msg:
+        return _("the file is not a BranchDesk data file (not a database).")
+    if "locked" in msg:
+        return _("the data file is locked by another program.")
+    if "unable to open" in msg:
+        return _("the file cannot be opened (check the folder exists and is writable).")
+    return msg
+
+
+def _current_revision(engine: Engine, path: Path | None) -> str | None:
+    """The store's Alembic revision; None for an empty store. Refuses foreign files."""
+    with engine.connect() as conn:
+        tables = set(inspect(conn).get_table_names())
+        if not tables:
+            return None
+        if "alembic_version" not in tables:
+            raise StoreError(
+                _(
+                    "{where} holds data that does not belong to BranchDesk. "
+                    "Choose another file; this one was left unchanged."
+                ).format(where=path or "the database")
+            )
+        row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+        return row[0] if row else None
+
+
+def _alembic_config(connection: object) -> object:
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory(str(MIGRATIONS_DIR))
+    return {rev.revision for rev in script.walk_revisions()}
+
+
+def script_head() -> str:
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+    assert head is not None
+    return head
+
+
+def _upgrade(engine: Engine, url: str, path: Path | None, revision: str | None) -> None:
+    from alembic import command
+
+    if revision is not None and revision not in known_revisions():
+        raise StoreError(
+            _(
+                "This data file was made by a newer version of BranchDesk "
+                "(schema {revision}). Please update the app; the file was left unchanged."
+            ).format(revision=revision)
+        )
+    if revision is not None and path is not None:
+        backup = copy_aside(path, f"before-{HEAD_REVISION}")
+        log.info("store copied aside to %s before migrating from %s", backup, revision)
+    with engine.begin() as conn:
+        command.upgrade(_alembic_config(conn), "head")  # type: ignore[arg-type]
+
+
+def copy_aside(path: Path, label: str) -> Path:
+    """A consistent copy of a live SQLite file through the backup API, never a file copy."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = path.with_name(f"{path.stem}.{label}.{stamp}{path.suffix}")
+    src = sqlite3.connect(path)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    return target

@@ -1,0 +1,145 @@
+"""Accounts, passwords (argon2id) and who may do what.
+
+Every service that returns personal data takes an `Actor` and checks it here, so a
+manager cannot read another manager's records whatever screen or command asks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.i18n import N_, _
+from app.models import User, utcnow
+from app.services.errors import PermissionDenied, ValidationError
+
+# argon2-cffi's defaults (argon2id, m=64 MiB, t=3, p=4) exceed OWASP's minimum.
+_hasher = PasswordHasher()
+
+MIN_PASSWORD_LENGTH = 4
+
+
+class Role(StrEnum):
+    SUPERVISOR = "supervisor"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+
+ROLE_LABELS = {
+    Role.SUPERVISOR: N_("Supervisor"),
+    Role.MANAGER: N_("Account manager"),
+    Role.ADMIN: N_("Administrator"),
+}
+
+
+def role_label(role: str) -> str:
+    return _(ROLE_LABELS[Role(role)])
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is asking: passed to every service call that touches branch data."""
+
+    user_id: int
+    branch_id: int
+    username: str
+    display_name: str
+    role: Role
+    staff_id: int | None = None
+
+    @property
+    def sees_whole_branch(self) -> bool:
+        return self.role in (Role.SUPERVISOR, Role.ADMIN)
+
+
+def hash_secret(secret: str) -> str:
+    return _hasher.hash(secret)
+
+
+def verify_secret(secret_hash: str | None, secret: str) -> bool:
+    if not secret_hash:
+        return False
+    try:
+        return _hasher.verify(secret_hash, secret)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(secret_hash: str) -> bool:
+    return _hasher.check_needs_rehash(secret_hash)
+
+
+def check_new_password(password: str, repeat: str | None = None) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationError(
+            _("The password must have at least {n} characters.").format(n=MIN_PASSWORD_LENGTH),
+            field="password",
+        )
+    if repeat is not None and password != repeat:
+        raise ValidationError(_("The two passwords do not match."), field="password_repeat")
+
+
+def actor_for(user: User) -> Actor:
+    return Actor(
+        user_id=user.id,
+        branch_id=user.branch_id,
+        username=user.username,
+        display_name=user.display_name,
+        role=Role(user.role),
+        staff_id=user.staff_id,
+    )
+
+
+def find_user(session: Session, username: str) -> User | None:
+    return session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
+
+
+def authenticate(session: Session, username: str, password: str) -> Actor | None:
+    """The actor for a right user name and password, else None (never says which was wrong)."""
+    user = find_user(session, username)
+    if user is None or not user.active:
+        # Hash anyway so that a wrong user name takes as long as a wrong password.
+        verify_secret(_dummy_hash(), password)
+        return None
+    if not verify_secret(user.password_hash, password):
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_secret(password)
+    user.last_login_at = utcnow()
+    return actor_for(user)
+
+
+def verify_password(session: Session, actor: Actor, password: str) -> bool:
+    """For unlocking an idle-locked window: the same person must type their password again."""
+    user = session.get(User, actor.user_id)
+    return user is not None and user.active and verify_secret(user.password_hash, password)
+
+
+def require_supervisor(actor: Actor) -> None:
+    if not actor.sees_whole_branch:
+        raise PermissionDenied(_("Only the supervisor may do this."))
+
+
+def require_branch(actor: Actor, branch_id: int) -> None:
+    if actor.branch_id != branch_id:
+        raise PermissionDenied(_("This record belongs to another branch."))
+
+
+def require_own_or_supervisor(actor: Actor, branch_id: int, staff_id: int | None) -> None:
+    """A manager may only see records of their own Staff row; the supervisor sees the branch."""
+    require_branch(actor, branch_id)
+    if actor.sees_whole_branch:
+        return
+    if staff_id is None or staff_id != actor.staff_id:
+        raise PermissionDenied(_("An account manager can only see their own records."))
+
+
+@cache
+def _dummy_hash() -> str:
+    return hash_secret("branchdesk-timing-equaliser")

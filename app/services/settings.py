@@ -1,0 +1,83 @@
+"""Every branch setting declared once: key, type, default, translatable label (as Picard)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.i18n import N_, _
+from app.models import Setting
+from app.services.auth import Actor, require_supervisor
+from app.services.errors import ValidationError
+
+
+@dataclass(frozen=True)
+class Option:
+    key: str
+    type: type
+    default: Any
+    label: str  # N_() marked; translate when shown
+    minimum: int | None = None
+    maximum: int | None = None
+
+
+OPTIONS: dict[str, Option] = {
+    o.key: o
+    for o in (
+        Option("idle_lock_minutes", int, 10, N_("Lock the window after idle minutes"), 1, 240),
+        Option(
+            "calendar_warn_days",
+            int,
+            60,
+            N_("Warn this many days before a year without holiday data"),
+            7,
+            365,
+        ),
+    )
+}
+
+
+def get(session: Session, branch_id: int, key: str) -> Any:
+    option = OPTIONS[key]
+    row = session.get(Setting, (branch_id, key))
+    if row is None:
+        return option.default
+    try:
+        value = json.loads(row.value)
+    except ValueError:
+        return option.default
+    return value if isinstance(value, option.type) else option.default
+
+
+def get_all(session: Session, branch_id: int) -> dict[str, Any]:
+    stored = {
+        s.key: s for s in session.scalars(select(Setting).where(Setting.branch_id == branch_id))
+    }
+    return {
+        key: get(session, branch_id, key) if key in stored else o.default
+        for key, o in OPTIONS.items()
+    }
+
+
+def set_value(session: Session, actor: Actor, key: str, value: Any) -> None:
+    require_supervisor(actor)
+    option = OPTIONS[key]
+    out_of_range = (option.minimum is not None and value < option.minimum) or (
+        option.maximum is not None and value > option.maximum
+    )
+    if not isinstance(value, option.type) or out_of_range:
+        raise ValidationError(
+            _("{label}: enter a whole number from {low} to {high}.").format(
+                label=_(option.label), low=option.minimum, high=option.maximum
+            ),
+            field=key,
+        )
+    row = session.get(Setting, (actor.branch_id, key))
+    if row is None:
+        session.add(Setting(branch_id=actor.branch_id, key=key, value=json.dumps(value)))
+    else:
+        row.value = json.dumps(value)
