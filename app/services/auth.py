@@ -58,6 +58,13 @@ class Actor:
         return self.role in (Role.SUPERVISOR, Role.ADMIN)
 
 
+def use_hasher(hasher: PasswordHasher) -> PasswordHasher:
+    """Swap the hasher (tests use cheap parameters); returns the previous one."""
+    global _hasher
+    previous, _hasher = _hasher, hasher
+    return previous
+
+
 def hash_secret(secret: str) -> str:
     return _hasher.hash(secret)
 
@@ -119,6 +126,40 @@ def verify_password(session: Session, actor: Actor, password: str) -> bool:
     """For unlocking an idle-locked window: the same person must type their password again."""
     user = session.get(User, actor.user_id)
     return user is not None and user.active and verify_secret(user.password_hash, password)
+
+
+def create_user(
+    session: Session,
+    actor: Actor,
+    username: str,
+    display_name: str,
+    password: str,
+    role: Role = Role.MANAGER,
+    staff_id: int | None = None,
+) -> User:
+    """A sign-in account in the actor's branch; a manager's is linked to their Staff row."""
+    require_supervisor(actor)
+    username = username.strip()
+    if not username or any(c.isspace() for c in username):
+        raise ValidationError(_("Enter a user name without spaces."), field="username")
+    if find_user(session, username) is not None:
+        raise ValidationError(
+            _("The user name {name} is taken.").format(name=username), field="username"
+        )
+    check_new_password(password)
+    if role == Role.MANAGER and staff_id is None:
+        raise ValidationError(_("An account manager's sign-in must belong to a staff member."))
+    user = User(
+        branch_id=actor.branch_id,
+        username=username,
+        display_name=display_name.strip() or username,
+        password_hash=hash_secret(password),
+        role=Role(role).value,
+        staff_id=staff_id,
+    )
+    session.add(user)
+    session.flush()
+    return user
 
 
 def require_supervisor(actor: Actor) -> None:
