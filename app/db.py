@@ -108,6 +108,9 @@ def open_store(url: str, *, migrate: bool = True) -> Store:
     path = sqlite_path(url)
     if path is not None and path.exists() and path.is_dir():
         raise StoreError(_("{path} is a folder, not a BranchDesk data file.").format(path=path))
+    if path is not None and path.exists():
+        # Look before the engine's pragmas touch it: WAL mode would rewrite a stranger's file.
+        _probe_sqlite_file(path)
     engine = make_engine(url)
     try:
         revision = _current_revision(engine, path)
@@ -139,6 +142,35 @@ def _describe_db_error(exc: Exception) -> str:
     return msg
 
 
+def _probe_sqlite_file(path: Path) -> None:
+    """Refuse a file that is not an SQLite database, or not ours, without writing to it."""
+    try:
+        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        try:
+            tables = {
+                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(
+            _("Cannot open the data at {where}: {reason}").format(
+                where=path, reason=_describe_db_error(exc)
+            )
+        ) from exc
+    if tables and "alembic_version" not in tables:
+        raise _foreign(path)
+
+
+def _foreign(where: object) -> StoreError:
+    return StoreError(
+        _(
+            "{where} holds data that does not belong to BranchDesk. "
+            "Choose another file; this one was left unchanged."
+        ).format(where=where)
+    )
+
+
 def _current_revision(engine: Engine, path: Path | None) -> str | None:
     """The store's Alembic revision; None for an empty store. Refuses foreign files."""
     with engine.connect() as conn:
@@ -146,12 +178,7 @@ def _current_revision(engine: Engine, path: Path | None) -> str | None:
         if not tables:
             return None
         if "alembic_version" not in tables:
-            raise StoreError(
-                _(
-                    "{where} holds data that does not belong to BranchDesk. "
-                    "Choose another file; this one was left unchanged."
-                ).format(where=path or "the database")
-            )
+            raise _foreign(path or make_url(str(engine.url)).render_as_string(hide_password=True))
         row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
         return row[0] if row else None
 

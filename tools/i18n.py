@@ -2,6 +2,7 @@
 
     python -m tools.i18n missing      # msgids used in app/ without a zh_CN translation
     python -m tools.i18n compile      # merge resources/translations/zh_CN/**/*.po -> .po + .mo
+    python -m tools.i18n add PART.po < entries.json   # merge {"msgid": "译文"} into a part file
 
 zh_CN translations may be kept in several .po files under resources/translations/zh_CN/
 (one per area while work goes on in parallel); `compile` merges them into the one catalog
@@ -78,6 +79,21 @@ def compile_catalog() -> int:
     return len(catalog)
 
 
+def add(part: Path, entries: dict[str, str]) -> int:
+    """Merge {msgid: msgstr} into one .po part file (created if needed)."""
+    if part.exists():
+        with part.open("rb") as fh:
+            catalog = read_po(fh, locale="zh_CN")
+    else:
+        catalog = Catalog(locale="zh_CN", domain="branchdesk", charset="utf-8")
+    for msgid, msgstr in entries.items():
+        catalog.add(msgid, msgstr)
+    part.parent.mkdir(parents=True, exist_ok=True)
+    with part.open("wb") as fh:
+        write_po(fh, catalog, width=100, sort_output=True, no_location=True)
+    return len(entries)
+
+
 def main(argv: list[str]) -> int:
     cmd = argv[0] if argv else "missing"
     if cmd == "missing":
@@ -86,6 +102,11 @@ def main(argv: list[str]) -> int:
             print(repr(msgid))
         print(f"{len(todo)} missing", file=sys.stderr)
         return 1 if todo else 0
+    if cmd == "add" and len(argv) == 2:
+        import json
+
+        print(f"{add(Path(argv[1]), json.load(sys.stdin))} entries merged into {argv[1]}")
+        return 0
     if cmd == "compile":
         print(f"{compile_catalog()} messages compiled to {CATALOG_MO}")
         return 0

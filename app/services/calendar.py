@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import Protocol
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -281,3 +282,26 @@ def mark_year_known(session: Session, actor: Actor, year: int, source: str = "us
     )
     if marker is None:
         session.add(CalendarYear(branch_id=actor.branch_id, year=year, source=source))
+
+
+class _DayRow(Protocol):
+    day: date | None
+    kind: str | None
+    name: str
+    error: str | None
+
+
+def import_days(session: Session, actor: Actor, rows: Iterable[_DayRow]) -> int:
+    """Apply the good rows of a calendar file; the caller's transaction makes it all-or-nothing.
+
+    A year that receives holidays or make-up days counts as entered (known) from then on.
+    """
+    require_supervisor(actor)
+    count = 0
+    for row in rows:
+        if row.error or row.day is None or row.kind is None:
+            continue
+        set_day(session, actor, row.day, row.kind, row.name, source="import")
+        count += 1
+    session.flush()
+    return count

@@ -1,0 +1,123 @@
+"""The store: pragmas, migrations, and refusing files that are not ours."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic import command
+from sqlalchemy import create_engine, text
+
+from app import db
+from app.config import resolve_store_url
+from app.db import StoreError, open_store
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_head_constant_matches_the_migration_scripts() -> None:
+    assert db.script_head() == db.HEAD_REVISION
+
+
+def test_models_and_migrations_agree(tmp_path: Path) -> None:
+    """Autogenerate against a migrated store finds nothing: no model change lacks a migration."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from app.models import Base
+
+    store = open_store(f"sqlite:///{tmp_path / 's.sqlite3'}")
+    with store.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    store.close()
+    assert diff == []
+
+
+def test_new_store_is_migrated_with_durable_pragmas(tmp_path: Path) -> None:
+    store = open_store(f"sqlite:///{tmp_path / 'new' / 's.sqlite3'}")
+    with store.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() == db.BUSY_TIMEOUT_MS
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+    assert store.location().endswith("s.sqlite3")
+    store.close()
+
+
+def test_store_from_the_previous_revision_is_copied_aside_and_upgraded(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        command.upgrade(db._alembic_config(conn), "0001")  # type: ignore[arg-type]
+        conn.execute(
+            text(
+                "INSERT INTO branch (id, name, address, timezone, rules_template, created_at) "
+                "VALUES (1, '老网点', '', 'Asia/Shanghai', 'office', '2026-01-01 00:00:00')"
+            )
+        )
+    engine.dispose()
+
+    store = open_store(f"sqlite:///{path}")
+    with store.engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+        assert conn.execute(text("SELECT name FROM branch")).scalar() == "老网点"
+        conn.execute(text("SELECT count(*) FROM calendar_day")).scalar()
+    store.close()
+    (copy,) = tmp_path.glob("old.before-0002.*.sqlite3")
+    with sqlite3.connect(copy) as old:
+        assert old.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        assert old.execute("SELECT name FROM branch").fetchone() == ("老网点",)
+
+
+def test_a_store_made_by_a_newer_version_is_refused_unchanged(tmp_path: Path) -> None:
+    path = tmp_path / "future.sqlite3"
+    open_store(f"sqlite:///{path}").close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    before = digest(path)
+    with pytest.raises(StoreError, match="9999"):
+        open_store(f"sqlite:///{path}")
+    assert digest(path) == before
+
+
+def test_someone_elses_database_is_refused_unchanged(tmp_path: Path) -> None:
+    path = tmp_path / "other.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)")
+        conn.execute("INSERT INTO customers (name) VALUES ('x')")
+    before = digest(path)
+    with pytest.raises(StoreError, match="不属于网点管家"):
+        open_store(f"sqlite:///{path}")
+    assert digest(path) == before
+
+
+@pytest.mark.parametrize(
+    "content", [b"this is a spreadsheet, honest\n" * 200, b"\x00\x01garbage" * 500]
+)
+def test_a_file_that_is_not_a_database_is_refused_unchanged(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "notes.sqlite3"
+    path.write_bytes(content)
+    with pytest.raises(StoreError, match="不是数据库"):
+        open_store(f"sqlite:///{path}")
+    assert path.read_bytes() == content
+
+
+def test_a_folder_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(StoreError):
+        open_store(f"sqlite:///{tmp_path}")
+
+
+def test_store_url_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    default = resolve_store_url()
+    assert default.startswith("sqlite:///") and default.endswith("BranchDesk/branchdesk.sqlite3")
+    assert str(tmp_path) in default  # the XDG folders point into the test's tmp dir
+    monkeypatch.setenv("BRANCHDESK_DB", str(tmp_path / "env.sqlite3"))
+    assert resolve_store_url() == f"sqlite:///{tmp_path / 'env.sqlite3'}"
+    assert resolve_store_url(str(tmp_path / "cli.sqlite3")).endswith("cli.sqlite3")
+    url = "postgresql+psycopg://u:pw@server/branchdesk"
+    assert resolve_store_url(url) == url
