@@ -1,0 +1,1 @@
+"""PySide6 screens. The only package that may import Qt."""
