@@ -6,7 +6,6 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.i18n import N_, _
@@ -54,22 +53,18 @@ def get(session: Session, branch_id: int, key: str) -> Any:
 
 
 def get_all(session: Session, branch_id: int) -> dict[str, Any]:
-    stored = {
-        s.key: s for s in session.scalars(select(Setting).where(Setting.branch_id == branch_id))
-    }
-    return {
-        key: get(session, branch_id, key) if key in stored else o.default
-        for key, o in OPTIONS.items()
-    }
+    return {key: get(session, branch_id, key) for key in OPTIONS}
 
 
 def set_value(session: Session, actor: Actor, key: str, value: Any) -> None:
     require_supervisor(actor)
     option = OPTIONS[key]
-    out_of_range = (option.minimum is not None and value < option.minimum) or (
-        option.maximum is not None and value > option.maximum
+    wrong_type = not isinstance(value, option.type) or isinstance(value, bool)
+    out_of_range = not wrong_type and (
+        (option.minimum is not None and value < option.minimum)
+        or (option.maximum is not None and value > option.maximum)
     )
-    if not isinstance(value, option.type) or out_of_range:
+    if wrong_type or out_of_range:
         raise ValidationError(
             _("{label}: enter a whole number from {low} to {high}.").format(
                 label=_(option.label), low=option.minimum, high=option.maximum
