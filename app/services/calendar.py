@@ -285,10 +285,14 @@ def mark_year_known(session: Session, actor: Actor, year: int, source: str = "us
 
 
 class _DayRow(Protocol):
-    day: date | None
-    kind: str | None
-    name: str
-    error: str | None
+    @property
+    def day(self) -> date | None: ...
+    @property
+    def kind(self) -> str | None: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def error(self) -> str | None: ...
 
 
 def import_days(session: Session, actor: Actor, rows: Iterable[_DayRow]) -> int:

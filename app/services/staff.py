@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -19,10 +20,10 @@ from app.services.auth import (
 )
 from app.services.errors import NotFound, ValidationError
 
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
+_MOBILE = re.compile(r"^1[3-9]\d{9}$", re.ASCII)
+_LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$", re.ASCII)
 _EMPLOYEE_NO = re.compile(r"^[0-9A-Za-z_\-]{1,32}$")
-_PIN = re.compile(r"^\d{4,8}$")
+_PIN = re.compile(r"^\d{4,8}$", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -61,8 +62,14 @@ def _record(s: Staff) -> StaffRecord:
     )
 
 
+def _halfwidth(text: str) -> str:
+    """Full-width digits and letters typed with a Chinese IME (１３８…) become ASCII."""
+    return unicodedata.normalize("NFKC", text or "")
+
+
 def normalize_phone(raw: str) -> str:
     """A mobile (11 digits from 13…19) or a landline with area code; '' stays ''."""
+    raw = _halfwidth(raw)
     phone = re.sub(r"[\s()（）]", "", raw or "")
     phone = re.sub(r"^(\+?86)-?", "", phone) if len(phone) > 11 else phone
     if not phone:
@@ -82,7 +89,7 @@ def normalize_phone(raw: str) -> str:
 
 def clean(data: StaffInput) -> StaffInput:
     """Validate and normalise one person; the one rule used by forms and importers alike."""
-    employee_no = (data.employee_no or "").strip()
+    employee_no = _halfwidth(data.employee_no).strip()
     name = (data.name or "").strip()
     if not employee_no:
         raise ValidationError(_("The employee number (工号) is empty."), field="employee_no")

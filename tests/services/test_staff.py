@@ -165,6 +165,13 @@ def test_mobile_numbers_normalise(number: str, sep: str) -> None:
     assert staff.normalize_phone("+86" + number) == number
 
 
+def test_full_width_input_from_a_chinese_ime() -> None:
+    assert staff.normalize_phone("１３８ １２３４ ５６７８") == "13812345678"
+    assert staff.clean(StaffInput("Ａ００１", "张三")).employee_no == "A001"
+    with pytest.raises(ValidationError):
+        staff.normalize_phone("١٣٨١٢٣٤٥٦٧٨")  # Arabic-Indic digits are not a Chinese phone
+
+
 @pytest.mark.parametrize("landline", ["010-12345678", "0755-1234567", "02112345678"])
 def test_landlines_are_accepted(landline: str) -> None:
     assert staff.normalize_phone(landline) == landline
