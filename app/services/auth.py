@@ -149,6 +149,12 @@ def create_user(
     check_new_password(password)
     if role == Role.MANAGER and staff_id is None:
         raise ValidationError(_("An account manager's sign-in must belong to a staff member."))
+    if staff_id is not None:
+        taken = session.scalar(select(User.username).where(User.staff_id == staff_id))
+        if taken is not None:
+            raise ValidationError(
+                _("This person already signs in as {name}.").format(name=taken), field="username"
+            )
     user = User(
         branch_id=actor.branch_id,
         username=username,

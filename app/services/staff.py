@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date
+from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.i18n import _
-from app.models import Staff
+from app.models import Staff, User
 from app.services.auth import (
     Actor,
     hash_secret,
@@ -47,9 +49,10 @@ class StaffRecord:
     position: str
     active: bool
     has_pin: bool
+    sign_in: str | None = None  # the user name this person signs in with, if any
 
 
-def _record(s: Staff) -> StaffRecord:
+def _record(s: Staff, sign_in: str | None = None) -> StaffRecord:
     return StaffRecord(
         s.id,
         s.employee_no,
@@ -59,7 +62,17 @@ def _record(s: Staff) -> StaffRecord:
         s.position,
         s.active,
         s.pin_hash is not None,
+        sign_in,
     )
+
+
+def _sign_ins(session: Session, branch_id: int) -> dict[int, str]:
+    rows = session.execute(
+        select(User.staff_id, User.username).where(
+            User.branch_id == branch_id, User.staff_id.is_not(None)
+        )
+    )
+    return {staff_id: username for staff_id, username in rows}
 
 
 def _halfwidth(text: str) -> str:
@@ -131,11 +144,16 @@ def list_staff(session: Session, actor: Actor, include_inactive: bool = True) ->
         query = query.where(Staff.id == (actor.staff_id or -1))
     if not include_inactive:
         query = query.where(Staff.active.is_(True))
-    return [_record(s) for s in session.scalars(query.order_by(Staff.employee_no))]
+    sign_ins = _sign_ins(session, actor.branch_id)
+    return [
+        _record(s, sign_ins.get(s.id)) for s in session.scalars(query.order_by(Staff.employee_no))
+    ]
 
 
 def get_staff(session: Session, actor: Actor, staff_id: int) -> StaffRecord:
-    return _record(_get(session, actor, staff_id))
+    return _record(
+        _get(session, actor, staff_id), _sign_ins(session, actor.branch_id).get(staff_id)
+    )
 
 
 def find_by_employee_no(session: Session, branch_id: int, employee_no: str) -> Staff | None:
@@ -201,6 +219,57 @@ def set_pin(session: Session, actor: Actor, staff_id: int, pin: str) -> None:
     _get(session, actor, staff_id).pin_hash = hash_secret(pin)
 
 
+class RowChange(StrEnum):
+    NEW = "new"
+    UPDATE = "update"
+    UNCHANGED = "unchanged"
+
+
+# The roster columns an import compares, in the order a preview names them.
+IMPORT_FIELDS = ("name", "phone", "hire_date", "position")
+
+
+@dataclass(frozen=True)
+class RowPlan:
+    """What importing one clean row would do; `changed` names the fields an update alters."""
+
+    row: StaffInput
+    change: RowChange
+    changed: tuple[str, ...] = ()
+
+
+def _merged(staff: StaffInput, row: StaffInput) -> StaffInput:
+    # A file without a phone, hire date or position keeps what is on record: a roster
+    # exported by the clock machine should not wipe what the supervisor typed in.
+    return replace(
+        row,
+        phone=row.phone or staff.phone,
+        hire_date=row.hire_date or staff.hire_date,
+        position=row.position or staff.position,
+    )
+
+
+def plan_import(session: Session, actor: Actor, rows: list[StaffInput]) -> list[RowPlan]:
+    """Read-only: what `apply_import` would do with each row, for the preview."""
+    require_supervisor(actor)
+    current = {
+        s.employee_no: StaffInput(s.employee_no, s.name, s.phone, s.hire_date, s.position)
+        for s in session.scalars(select(Staff).where(Staff.branch_id == actor.branch_id))
+    }
+    plans = []
+    for row in rows:
+        before = current.get(row.employee_no)
+        if before is None:
+            plans.append(RowPlan(row, RowChange.NEW))
+            current[row.employee_no] = row
+            continue
+        after = _merged(before, row)
+        changed = tuple(f for f in IMPORT_FIELDS if getattr(after, f) != getattr(before, f))
+        plans.append(RowPlan(after, RowChange.UPDATE if changed else RowChange.UNCHANGED, changed))
+        current[row.employee_no] = after
+    return plans
+
+
 @dataclass(frozen=True)
 class ImportOutcome:
     added: int
@@ -216,41 +285,26 @@ def apply_import(session: Session, actor: Actor, rows: list[StaffInput]) -> Impo
     """Add new people and update changed ones; identical rows change nothing.
 
     Rows must already be clean (the importer validated them). The caller's transaction
-    makes the whole file go in at once or not at all. Only the columns a roster file
-    has are compared, so a re-import leaves PINs and activity alone.
+    makes the whole file go in at once or not at all. Activity and PINs are left alone.
     """
-    require_supervisor(actor)
+    plans = plan_import(session, actor, rows)
     existing = {
         s.employee_no: s
         for s in session.scalars(select(Staff).where(Staff.branch_id == actor.branch_id))
     }
-    added = updated = unchanged = 0
-    for row in rows:
+    for plan in plans:
+        row = plan.row
+        if plan.change is RowChange.UNCHANGED:
+            continue
         staff = existing.get(row.employee_no)
         if staff is None:
-            staff = Staff(
-                branch_id=actor.branch_id,
-                employee_no=row.employee_no,
-                active=True,
-                name=row.name,
-                phone=row.phone,
-                hire_date=row.hire_date,
-                position=row.position,
-            )
+            staff = Staff(branch_id=actor.branch_id, employee_no=row.employee_no, active=True)
             session.add(staff)
             existing[row.employee_no] = staff
-            added += 1
-            continue
-        new = (
-            row.name,
-            row.phone or staff.phone,
-            row.hire_date or staff.hire_date,
-            row.position or staff.position,
-        )
-        if new == (staff.name, staff.phone, staff.hire_date, staff.position):
-            unchanged += 1
-            continue
-        staff.name, staff.phone, staff.hire_date, staff.position = new
-        updated += 1
+        staff.name, staff.phone = row.name, row.phone
+        staff.hire_date, staff.position = row.hire_date, row.position
     session.flush()
-    return ImportOutcome(added, updated, unchanged)
+    counts = Counter(plan.change for plan in plans)
+    return ImportOutcome(
+        counts[RowChange.NEW], counts[RowChange.UPDATE], counts[RowChange.UNCHANGED]
+    )

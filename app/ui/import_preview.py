@@ -31,7 +31,7 @@ from app.db import Store
 from app.i18n import N_, _, ngettext
 from app.services import staff
 from app.services.auth import Actor
-from app.services.staff import StaffInput, StaffRecord
+from app.services.staff import StaffInput
 from app.ui import widgets
 from app.ui.table_models import (
     ERROR_BACKGROUND,
@@ -45,8 +45,6 @@ from app.ui.table_models import (
 )
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
     from app.importers.staff import RosterRow
 
 Report = Callable[[int, int], bool]
@@ -94,119 +92,32 @@ _FIELD_LABELS = {
 }
 
 
-def _changed_fields(before: StaffRecord, after: StaffRecord) -> str:
-    changed = [
-        _(label)
-        for key, label in _FIELD_LABELS.items()
-        if getattr(before, key) != getattr(after, key)
-    ]
+def _changed_fields(changed: Sequence[str]) -> str:
     # A translatable separator: Chinese lists take 、 rather than a comma.
-    return _(", ").join(changed)
-
-
-def file_cells(path: Path) -> dict[int, dict[str, str]]:
-    """The roster file's cells as text, by line and column key.
-
-    RosterRow drops the values of a rejected row, so the file is read a second time
-    (only when some row was rejected) to show what the user wrote there.
-    """
-    from app.importers.staff import COLUMNS
-    from app.importers.tabular import cell_text, read_table
-
-    return {
-        row.line: {key: cell_text(value) for key, value in row.values.items()}
-        for row in read_table(path, COLUMNS)
-    }
+    return _(", ").join(_(_FIELD_LABELS[key]) for key in changed)
 
 
 def preview_rows(
-    store: Store,
-    actor: Actor,
-    rows: Sequence[RosterRow],
-    report: Report | None = None,
-    cells: Mapping[int, Mapping[str, str]] | None = None,
+    store: Store, actor: Actor, rows: Sequence[RosterRow], report: Report | None = None
 ) -> list[PreviewRow]:
-    """What importing `rows` would do to each one, leaving the store untouched.
-
-    A dry run of staff.apply_import in a transaction that is always rolled back, so the
-    preview can never disagree with the real import and no rule is written twice. Each
-    good row's fate is read off the roster before and after: its 工号 was not there
-    (new), its record changed (updated) or not (unchanged). That reading holds while
-    every 工号 appears once (the importer refuses repeats); should the counts disagree
-    with apply_import's own, the rows are replayed one at a time instead (slow: each
-    call re-reads the roster). `cells` (from `file_cells`) shows what rejected rows held.
-    """
-    cells = cells or {}
-    good = [row.data for row in rows if row.data is not None and not row.error]
+    """What importing `rows` would do to each one (staff.plan_import), writing nothing."""
     if report is not None and not report(0, len(rows)):
         raise ImportCancelled
+    good = [row.data for row in rows if row.data is not None and not row.error]
     with store.reading() as session:
-        try:
-            before = _roster(session, actor)
-            outcome = staff.apply_import(session, actor, good)
-            after = _roster(session, actor)
-        finally:
-            session.rollback()
-    statuses = [_fate(before, after, data) for data in good]
-    expected = (outcome.added, outcome.updated, outcome.unchanged)
-    if tuple(statuses.count(s) for s in _COUNTED) != expected:
-        statuses = _replay(store, actor, good, report)
-
+        plans = iter(staff.plan_import(session, actor, good))
     result: list[PreviewRow] = []
-    fates = iter(statuses)
     for row in rows:
         if row.data is None or row.error:
             reason = row.error or _("The row could not be read.")
-            result.append(
-                PreviewRow(row.line, row.data, RowStatus.REJECTED, reason, cells.get(row.line, {}))
-            )
+            result.append(PreviewRow(row.line, row.data, RowStatus.REJECTED, reason, row.cells))
             continue
-        status = next(fates)
-        detail = ""
-        old, new = before.get(row.data.employee_no), after.get(row.data.employee_no)
-        if status is RowStatus.UPDATE and old is not None and new is not None:
-            detail = _changed_fields(old, new)
-        result.append(PreviewRow(row.line, row.data, status, detail))
+        plan = next(plans)
+        status = RowStatus(plan.change.value)
+        result.append(PreviewRow(row.line, row.data, status, _changed_fields(plan.changed)))
     if report is not None:
         report(len(rows), len(rows))
     return result
-
-
-_COUNTED = (RowStatus.NEW, RowStatus.UPDATE, RowStatus.UNCHANGED)
-
-
-def _roster(session: Session, actor: Actor) -> dict[str, StaffRecord]:
-    return {r.employee_no: r for r in staff.list_staff(session, actor)}
-
-
-def _fate(
-    before: Mapping[str, StaffRecord], after: Mapping[str, StaffRecord], data: StaffInput
-) -> RowStatus:
-    old = before.get(data.employee_no)
-    if old is None:
-        return RowStatus.NEW
-    return RowStatus.UNCHANGED if after.get(data.employee_no) == old else RowStatus.UPDATE
-
-
-def _replay(
-    store: Store, actor: Actor, good: Sequence[StaffInput], report: Report | None
-) -> list[RowStatus]:
-    statuses: list[RowStatus] = []
-    with store.reading() as session:
-        try:
-            for done, data in enumerate(good):
-                if report is not None and done % 50 == 0 and not report(done, len(good)):
-                    raise ImportCancelled
-                outcome = staff.apply_import(session, actor, [data])
-                if outcome.added:
-                    statuses.append(RowStatus.NEW)
-                elif outcome.updated:
-                    statuses.append(RowStatus.UPDATE)
-                else:
-                    statuses.append(RowStatus.UNCHANGED)
-        finally:
-            session.rollback()
-    return statuses
 
 
 def _field(key: str, get: Callable[[StaffInput], str]) -> Callable[[PreviewRow], str]:

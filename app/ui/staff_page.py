@@ -45,7 +45,6 @@ from app.ui.import_preview import (
     ImportCancelled,
     ImportPreviewDialog,
     PreviewRow,
-    file_cells,
     preview_rows,
 )
 from app.ui.operations import BackgroundOp, Report
@@ -356,7 +355,14 @@ class StaffPage(QWidget):
         self.edit_action.setEnabled(chosen)
         self.active_action.setEnabled(chosen)
         self.pin_action.setEnabled(chosen and record is not None and record.active)
-        self.sign_in_action.setEnabled(chosen and record is not None and record.active)
+        self.sign_in_action.setEnabled(
+            chosen and record is not None and record.active and record.sign_in is None
+        )
+        self.sign_in_action.setToolTip(
+            _("Signs in as {name}").format(name=record.sign_in)
+            if record is not None and record.sign_in
+            else ""
+        )
         self.export_action.setEnabled(self.proxy.rowCount() > 0)
         reactivate = record is not None and not record.active
         self.active_action.setText(_("Reactivate…") if reactivate else _("Deactivate…"))
@@ -478,10 +484,7 @@ class StaffPage(QWidget):
             # Imported late: openpyxl is slow to load and only needed here.
             from app.importers.staff import read_roster
 
-            roster = read_roster(path)
-            rejected = any(row.data is None for row in roster.rows)
-            cells = file_cells(path) if rejected else None
-            return preview_rows(store, actor, roster.rows, report, cells)
+            return preview_rows(store, actor, read_roster(path).rows, report)
 
         BackgroundOp(self, work, _("Reading {file}…").format(file=path.name)).success(
             lambda rows: self._show_preview(path, rows)

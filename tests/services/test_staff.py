@@ -175,3 +175,32 @@ def test_full_width_input_from_a_chinese_ime() -> None:
 @pytest.mark.parametrize("landline", ["010-12345678", "0755-1234567", "02112345678"])
 def test_landlines_are_accepted(landline: str) -> None:
     assert staff.normalize_phone(landline) == landline
+
+
+def test_plan_import_names_what_would_change_and_writes_nothing(
+    store: Store, supervisor: Actor
+) -> None:
+    add(store, supervisor, "A001", "张三", phone="13812345678")
+    add(store, supervisor, "A002", "李四")
+    before = snapshot(store)
+    rows = [
+        StaffInput("A001", "张三"),  # no phone in the file: the phone on record stays
+        StaffInput("A002", "李思", position="客户经理"),
+        StaffInput("A003", "王五"),
+    ]
+    with store.reading() as session:
+        plans = staff.plan_import(session, supervisor, rows)
+    assert [(p.change, p.changed) for p in plans] == [
+        (staff.RowChange.UNCHANGED, ()),
+        (staff.RowChange.UPDATE, ("name", "position")),
+        (staff.RowChange.NEW, ()),
+    ]
+    assert snapshot(store) == before
+
+
+def test_one_sign_in_per_person(store: Store, supervisor: Actor, make_manager) -> None:  # type: ignore[no-untyped-def]
+    zhang = make_manager("A001", "张三")
+    with store.reading() as session:
+        assert staff.get_staff(session, supervisor, zhang.staff_id).sign_in == "uA001"
+    with pytest.raises(ValidationError, match="uA001"), store.transaction() as session:
+        auth.create_user(session, supervisor, "zhang2", "张三", "pw1234", staff_id=zhang.staff_id)
