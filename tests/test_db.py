@@ -44,7 +44,10 @@ def test_new_store_is_migrated_with_durable_pragmas(tmp_path: Path) -> None:
         assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() == db.BUSY_TIMEOUT_MS
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+        assert (
+            conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            == db.HEAD_REVISION
+        )
     assert store.location().endswith("s.sqlite3")
     store.close()
 
@@ -64,11 +67,14 @@ def test_store_from_the_previous_revision_is_copied_aside_and_upgraded(tmp_path:
 
     store = open_store(f"sqlite:///{path}")
     with store.engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+        assert (
+            conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            == db.HEAD_REVISION
+        )
         assert conn.execute(text("SELECT name FROM branch")).scalar() == "老网点"
         conn.execute(text("SELECT count(*) FROM calendar_day")).scalar()
     store.close()
-    (copy,) = tmp_path.glob("old.before-0002.*.sqlite3")
+    (copy,) = tmp_path.glob(f"old.before-{db.HEAD_REVISION}.*.sqlite3")
     with sqlite3.connect(copy) as old:
         assert old.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
         assert old.execute("SELECT name FROM branch").fetchone() == ("老网点",)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.i18n import _
 from app.models import Branch, User
-from app.services import auth, calendar
+from app.services import auth, calendar, meetings
 from app.services.auth import Actor, Role
 from app.services.clock import branch_today
 from app.services.errors import ServiceError
@@ -126,6 +126,7 @@ def build_demo(session: Session) -> DemoReport:
         report.logins_created.append(username)
 
     report.years_seeded = calendar.seed_from_package(session, branch.id)
+    meetings.ensure_defaults(session, branch.id, host_name=DEMO_DISPLAY_NAME)
     session.flush()
     return report
 

@@ -27,6 +27,12 @@ class Option:
 OPTIONS: dict[str, Option] = {
     o.key: o
     for o in (
+        Option(
+            "meeting_signatures_required",
+            bool,
+            True,
+            N_("Finalizing needs the signatures of attendees, host and minute-taker"),
+        ),
         Option("idle_lock_minutes", int, 10, N_("Lock the window after idle minutes"), 1, 240),
         Option(
             "calendar_warn_days",
@@ -59,7 +65,9 @@ def get_all(session: Session, branch_id: int) -> dict[str, Any]:
 def set_value(session: Session, actor: Actor, key: str, value: Any) -> None:
     require_supervisor(actor)
     option = OPTIONS[key]
-    wrong_type = not isinstance(value, option.type) or isinstance(value, bool)
+    wrong_type = not isinstance(value, option.type) or (
+        isinstance(value, bool) and option.type is not bool
+    )
     out_of_range = not wrong_type and (
         (option.minimum is not None and value < option.minimum)
         or (option.maximum is not None and value > option.maximum)

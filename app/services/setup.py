@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.i18n import N_, _
 from app.models import Branch, User
-from app.services import calendar
+from app.services import calendar, meetings
 from app.services.auth import Actor, Role, actor_for, check_new_password, hash_secret
 from app.services.errors import ServiceError, ValidationError
 
@@ -94,6 +94,7 @@ def initialize(session: Session, setup: BranchSetup) -> Actor:
     )
     session.add(user)
     calendar.seed_from_package(session, branch.id)
+    meetings.ensure_defaults(session, branch.id, host_name=user.display_name)
     session.flush()
     return actor_for(user)
 
