@@ -170,6 +170,8 @@ branchdesk_setup() {
     cd "$BRANCHDESK_ROOT" || _die "cannot enter $BRANCHDESK_ROOT"
     _ensure_venv
     _ensure_install "$mode"
+    # The PDF tests read text back with pdftotext and render pages with pdftoppm.
+    if [[ "$mode" == test ]]; then QT_DEBIAN_PACKAGES+=(poppler-utils); fi
     _ensure_qt_system_libraries
     # shellcheck disable=SC2034  # used by the scripts that source this file
     VENV_PY="$VENV_BIN/python"
