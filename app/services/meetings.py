@@ -591,3 +591,79 @@ def notices(session: Session, actor: Actor, meeting_id: int) -> dict[int, Notice
 def _tz(session: Session, actor: Actor) -> str:
     branch = session.get(Branch, actor.branch_id)
     return branch.timezone if branch else "Asia/Shanghai"
+
+
+# --- the schedules themselves (Settings → Meetings) -------------------------------------
+
+
+@dataclass(frozen=True)
+class ScheduleInfo:
+    id: int
+    kind: str
+    recurrence: str
+    weekday: int | None
+    week_of_month: int | None
+    start: time
+    end: time
+    place: str
+    host_name: str
+    minute_taker_staff_id: int | None
+    active: bool
+
+
+def list_schedules(session: Session, actor: Actor) -> list[ScheduleInfo]:
+    rows = session.scalars(
+        select(MeetingSchedule)
+        .where(MeetingSchedule.branch_id == actor.branch_id)
+        .order_by(MeetingSchedule.id)
+    )
+    return [
+        ScheduleInfo(
+            s.id,
+            s.kind,
+            s.recurrence,
+            s.weekday,
+            s.week_of_month,
+            s.start_time,
+            s.end_time,
+            s.place,
+            s.host_name,
+            s.minute_taker_staff_id,
+            s.active,
+        )
+        for s in rows
+    ]
+
+
+def update_schedule(
+    session: Session, actor: Actor, info: ScheduleInfo, today: date | None = None
+) -> None:
+    """Change a schedule; meetings it generated from `today` on that nobody has touched
+    are made again under the new rule the next time the calendar is shown."""
+    require_supervisor(actor)
+    row = session.get(MeetingSchedule, info.id)
+    if row is None or row.branch_id != actor.branch_id:
+        raise NotFound(_("No such schedule."))
+    _check_times(info.start, info.end)
+    recurrence = Recurrence(info.recurrence)
+    if recurrence is not Recurrence.WORKING_DAYS and info.weekday not in range(7):
+        raise ValidationError(_("Choose the weekday."), field="weekday")
+    if recurrence is Recurrence.MONTHLY and info.week_of_month not in (1, 2, 3, 4, -1):
+        raise ValidationError(_("Choose which week of the month."), field="week_of_month")
+    if info.minute_taker_staff_id is not None:
+        _branch_staff(session, actor, info.minute_taker_staff_id)
+    row.recurrence, row.weekday, row.week_of_month = (
+        recurrence.value,
+        info.weekday,
+        info.week_of_month,
+    )
+    row.start_time, row.end_time = info.start, info.end
+    row.place, row.host_name = info.place.strip(), info.host_name.strip()
+    row.minute_taker_staff_id, row.active = info.minute_taker_staff_id, info.active
+    since = today or now_utc().date()
+    for meeting in session.scalars(
+        select(Meeting).where(Meeting.schedule_id == row.id, Meeting.day >= since)
+    ):
+        if _untouched(session, meeting):
+            session.delete(meeting)
+    session.flush()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, time
@@ -265,7 +266,7 @@ def save_signature(
     require_supervisor(actor)
     meeting = meetings.get(session, actor, meeting_id)
     meetings.require_editable(meeting)
-    if not png.startswith(PNG_MAGIC) or len(png) > MAX_SIGNATURE_BYTES:
+    if not _is_png(png):
         raise ValidationError(_("The signature is not a PNG image of a sensible size."))
     kind = SignerRole(role)
     if kind is SignerRole.HOST:
@@ -293,6 +294,20 @@ def save_signature(
     row.signer_key, row.staff_id, row.name, row.png = key, staff_id, name, png
     session.flush()
     return SignatureInfo(kind.value, staff_id, name, png)
+
+
+def _is_png(data: bytes) -> bool:
+    """A PNG that decodes (Pillow comes with reportlab): a broken one would spoil the PDFs."""
+    if not data.startswith(PNG_MAGIC) or len(data) > MAX_SIGNATURE_BYTES:
+        return False
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+    except (UnidentifiedImageError, OSError, ValueError):
+        return False
+    return True
 
 
 def clear_signature(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import struct
+import zlib
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 
@@ -176,7 +179,25 @@ def test_managers_cannot_take_the_roll_or_read_minutes(
             meetings.record_notice(session, zhang, mid, team[1].staff_id, "代请假")
 
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+def tiny_png(width: int = 40, height: int = 12) -> bytes:
+    """A real (black-stroke-on-white) PNG without Qt or Pillow."""
+    raw = b"".join(
+        b"\x00" + bytes(0 if y == x % height else 255 for x in range(width)) for y in range(height)
+    )
+
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
+
+
+PNG = tiny_png()
 
 
 def _complete_weekly(store: Store, supervisor: Actor, team: list[Actor]) -> int:
@@ -270,6 +291,14 @@ def test_minutes_pdf_and_verify(store: Store, supervisor: Actor, team: list[Acto
     assert sheet.startswith(b"%PDF-") and sheet.count(b"/Subtype /Image") >= 1
 
 
+def test_a_signature_must_be_a_real_image(
+    store: Store, supervisor: Actor, team: list[Actor]
+) -> None:
+    mid = _meeting(store, supervisor, date(2026, 11, 27), MeetingKind.MORNING)
+    with pytest.raises(ValidationError), store.transaction() as session:
+        rollcall.save_signature(session, supervisor, mid, "attendee", PNG[:20], team[0].staff_id)
+
+
 def test_signatures_can_be_waived_by_the_branch(
     store: Store, supervisor: Actor, team: list[Actor]
 ) -> None:
@@ -278,3 +307,22 @@ def test_signatures_can_be_waived_by_the_branch(
         settings.set_value(session, supervisor, "meeting_signatures_required", False)
         rollcall.mark_rest_present(session, supervisor, mid)
         assert minutes.finalize_problems(session, supervisor, mid) == []
+
+
+def test_changing_a_schedule_regenerates_untouched_meetings(
+    store: Store, supervisor: Actor
+) -> None:
+    day = date(2026, 12, 7)  # a Monday
+    _meeting(store, supervisor, day, MeetingKind.WEEKLY)
+    with store.transaction() as session:
+        (weekly,) = [s for s in meetings.list_schedules(session, supervisor) if s.kind == "weekly"]
+        changed = dataclasses.replace(weekly, weekday=1, start=time(9), end=time(9, 40))
+        meetings.update_schedule(session, supervisor, changed, today=date(2026, 12, 1))
+        with pytest.raises(ValidationError):
+            meetings.update_schedule(
+                session, supervisor, dataclasses.replace(changed, weekday=None), date(2026, 12, 1)
+            )
+    with store.transaction() as session:
+        got = meetings.list_meetings(session, supervisor, day, date(2026, 12, 8))
+    weekly_now = [(m.day, m.start) for m in got if m.kind == MeetingKind.WEEKLY]
+    assert weekly_now == [(date(2026, 12, 8), time(9))]
