@@ -44,6 +44,8 @@ def translations() -> dict[str, str | tuple[str, ...]]:
     """Every translated msgid across the zh_CN .po files (later files win)."""
     result: dict[str, str | tuple[str, ...]] = {}
     for po in sorted(LANG_DIR.rglob("*.po")):
+        if po == CATALOG_PO:  # generated from the parts: reading it would keep stale entries
+            continue
         with po.open("rb") as fh:
             catalog = read_po(fh, locale="zh_CN")
         for message in catalog:

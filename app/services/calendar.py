@@ -72,7 +72,7 @@ class DayInfo:
     def describe(self) -> str:
         text = _(REASON_LABELS[self.reason])
         if self.name:
-            text = f"{text}：{self.name}"
+            text = _("{reason}: {name}").format(reason=text, name=self.name)
         if not self.known:
             text += _(" (no holiday data for {year}: assumed Monday–Friday)").format(
                 year=self.day.year

@@ -294,8 +294,12 @@ def generate(session: Session, branch_id: int, start: date, end: date) -> int:
                 )
             )
             created += 1
-        for (schedule_id, day), meeting in existing.items():
-            if schedule_id == schedule.id and day not in wanted and _untouched(session, meeting):
+        for (schedule_id, old_day), meeting in existing.items():
+            if (
+                schedule_id == schedule.id
+                and old_day not in wanted
+                and _untouched(session, meeting)
+            ):
                 session.delete(meeting)
     session.flush()
     return created

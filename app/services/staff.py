@@ -72,7 +72,7 @@ def _sign_ins(session: Session, branch_id: int) -> dict[int, str]:
             User.branch_id == branch_id, User.staff_id.is_not(None)
         )
     )
-    return {staff_id: username for staff_id, username in rows}
+    return {staff_id: username for staff_id, username in rows if staff_id is not None}
 
 
 def _halfwidth(text: str) -> str:

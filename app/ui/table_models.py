@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeAlias, TypeVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -31,7 +31,7 @@ SORT_ROLE = Qt.ItemDataRole.UserRole
 # The record behind a row, for code that works through a proxy.
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
 
-AnyIndex = QModelIndex | QPersistentModelIndex
+AnyIndex: TypeAlias = QModelIndex | QPersistentModelIndex
 
 MUTED = QColor(MUTED_COLOR)
 ERROR_TEXT = QColor(ERROR_COLOR)
