@@ -8,6 +8,8 @@ string asked for; `N_()` marks module-level strings for extraction only (Picard'
 from __future__ import annotations
 
 import gettext
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from app.paths import RESOURCES
@@ -46,6 +48,18 @@ def normalize(lang: str | None) -> str:
 
 def current_language() -> str:
     return _language
+
+
+@contextmanager
+def using(lang: str | None) -> Iterator[str]:
+    """Translate in `lang` for a while, e.g. to reprint a document in the language it was
+    finalized in, whatever the UI speaks now."""
+    previous = _language
+    used = set_language(lang or previous)
+    try:
+        yield used
+    finally:
+        set_language(previous)
 
 
 def _(message: str) -> str:

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app import i18n
 from app.i18n import _
 from app.models import ActionItem, Branch, Meeting, MinutesRevision, Staff
 from app.models import MeetingAttachment as Attachment
@@ -401,6 +402,9 @@ def _content(
         ],
         "revision": revision,
         "amendment_reason": draft.amendment_reason.strip() if revision > 1 else "",
+        # Reprints use the language the minutes were finalized in, so that every copy of a
+        # revision is the same file byte for byte whatever language the UI has since.
+        "lang": i18n.current_language(),
     }
 
 
@@ -474,7 +478,8 @@ def _doc(content: dict[str, Any], fingerprint: str, draft: bool) -> MinutesDoc:
 def _render(content: dict[str, Any], fingerprint: str, draft: bool = False) -> bytes:
     from app.reports.minutes_pdf import render_minutes
 
-    return render_minutes(_doc(content, fingerprint, draft))
+    with i18n.using(content.get("lang")):
+        return render_minutes(_doc(content, fingerprint, draft))
 
 
 def minutes_pdf(

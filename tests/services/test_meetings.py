@@ -326,3 +326,18 @@ def test_changing_a_schedule_regenerates_untouched_meetings(
         got = meetings.list_meetings(session, supervisor, day, date(2026, 12, 8))
     weekly_now = [(m.day, m.start) for m in got if m.kind == MeetingKind.WEEKLY]
     assert weekly_now == [(date(2026, 12, 8), time(9))]
+
+
+def test_a_revision_reprints_identically_in_another_ui_language(
+    store: Store, supervisor: Actor, team: list[Actor]
+) -> None:
+    from app import i18n
+
+    mid = _complete_weekly(store, supervisor, team)
+    with store.transaction() as session:
+        minutes.finalize(session, supervisor, mid)
+        chinese = minutes.minutes_pdf(session, supervisor, mid)
+        with i18n.using("en"):
+            english_ui = minutes.minutes_pdf(session, supervisor, mid)
+            assert minutes.verify_pdf(session, supervisor, chinese).verdict is minutes.Verdict.MATCH
+    assert english_ui == chinese
