@@ -59,6 +59,7 @@ TEST_BRANCH = setup.BranchSetup(
 @pytest.fixture(scope="session")
 def store_templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Migrating and seeding a store costs ~0.15 s; do it once and copy the closed file."""
+    i18n.set_language("zh_CN")  # set-up stores some names (agenda items) in the UI language
     folder = tmp_path_factory.mktemp("templates")
     empty, branch = folder / "empty.sqlite3", folder / "branch.sqlite3"
     open_store(f"sqlite:///{empty}").close()

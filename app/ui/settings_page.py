@@ -50,6 +50,7 @@ from app.services.auth import Actor
 from app.services.clock import branch_today
 from app.services.errors import ServiceError
 from app.ui import widgets
+from app.ui.meeting_settings import MeetingSettingsTab
 from app.ui.today_page import WEEKDAYS
 
 LANGUAGE_KEY = "ui/language"
@@ -557,8 +558,10 @@ class SettingsPage(QWidget):
         self.tabs = QTabWidget(self)
         self.general = GeneralTab(store, actor, self.tabs)
         self.calendar = CalendarTab(store, actor, self.tabs)
+        self.meetings = MeetingSettingsTab(store, actor, self.tabs)
         self.tabs.addTab(self.general, _("General"))
         self.tabs.addTab(self.calendar, _("Calendar"))
+        self.tabs.addTab(self.meetings, _("Meetings"))
         layout.addWidget(self.tabs, 1)
         self.general.idleMinutesChanged.connect(self.idleMinutesChanged.emit)
         self.calendar.changed.connect(self.calendarChanged.emit)
@@ -570,3 +573,4 @@ class SettingsPage(QWidget):
 
     def refresh(self) -> None:
         self.calendar.refresh()
+        self.meetings.refresh()
