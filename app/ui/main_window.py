@@ -63,6 +63,12 @@ def _staff(window: MainWindow) -> QWidget:
     return StaffPage(window.store, window.actor)
 
 
+def _reports(window: MainWindow) -> QWidget:
+    from app.ui.reports_page import ReportsPage
+
+    return ReportsPage(window.store, window.actor)
+
+
 def _settings(window: MainWindow) -> QWidget:
     from app.ui.settings_page import SettingsPage
 
@@ -108,17 +114,7 @@ PAGES: tuple[PageSpec, ...] = (
         ),
     ),
     PageSpec("staff", N_("Staff"), _staff),
-    PageSpec(
-        "reports",
-        N_("Reports"),
-        _placeholder(
-            N_("Reports"),
-            N_(
-                "Monthly attendance sheets, meeting records and the monthly bulletin "
-                "as PDF and Excel files."
-            ),
-        ),
-    ),
+    PageSpec("reports", N_("Reports"), _reports),
     PageSpec("settings", N_("Settings"), _settings),
 )
 
@@ -216,6 +212,10 @@ class MainWindow(QMainWindow):
         self.sign_out_action = file_menu.addAction(_("&Sign out"))
         self.sign_out_action.triggered.connect(self.sign_out)
         file_menu.addSeparator()
+        self.verify_action = file_menu.addAction(_("&Verify a minutes PDF…"))
+        self.verify_action.triggered.connect(self.verify_pdf)
+        self.verify_action.setEnabled(self.actor.sees_whole_branch)
+        file_menu.addSeparator()
         self.quit_action = file_menu.addAction(_("&Quit"))
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
@@ -236,6 +236,11 @@ class MainWindow(QMainWindow):
         about = help_menu.addAction(_("&About BranchDesk"))
         about.setMenuRole(QAction.MenuRole.AboutRole)
         about.triggered.connect(self.show_about)
+
+    def verify_pdf(self) -> None:
+        from app.ui.verify_dialog import VerifyDialog
+
+        VerifyDialog(self.store, self.actor, self).exec()
 
     # --- pages -----------------------------------------------------------------------
 
