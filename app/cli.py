@@ -1,4 +1,5 @@
-"""Headless commands for scripts and for setting up a PC: init, demo, staff, calendar.
+"""Headless commands for scripts and for setting up a PC: init, demo, staff, calendar,
+meetings, export (sign-in sheets, minutes, the monthly meeting report) and verify.
 
 The CLI acts as the branch's supervisor. With several branches in the store, `--branch
 NAME` chooses one; without it the first branch (lowest id) is used and stderr says so.
@@ -13,12 +14,13 @@ so the store, the services and openpyxl are only imported by the command that ne
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import os
 import sys
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -114,6 +116,8 @@ def add_commands(parser: argparse.ArgumentParser) -> None:
     cal_imp.add_argument("file", type=Path, metavar="FILE")
     cal_imp.add_argument("--dry-run", action="store_true", help="check and report, save nothing")
     cal_imp.set_defaults(handler=_calendar_import)
+
+    _add_meeting_commands(commands, branch_opt, json_opt)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -314,6 +318,17 @@ def _demo(args: argparse.Namespace) -> int:
         print(
             _("Not created, the user names are taken in another branch: {names}.").format(
                 names=", ".join(report.logins_skipped)
+            )
+        )
+    if report.meetings_created or report.meetings_held or report.meetings_cancelled:
+        print(
+            _(
+                "Meetings: {created} added to the calendar, {held} past meetings held, "
+                "{finalized} minutes finalized."
+            ).format(
+                created=report.meetings_created,
+                held=report.meetings_held,
+                finalized=report.minutes_finalized,
             )
         )
     if report.years_seeded:
@@ -553,3 +568,307 @@ def _calendar_import(args: argparse.Namespace) -> int:
     if args.dry_run:
         print(_("Dry run: nothing was saved."))
     return EXIT_OK
+
+
+# --- meetings, export, verify ----------------------------------------------------------
+
+MAX_LIST_DAYS = 366
+
+
+def _add_meeting_commands(
+    commands: Any, branch_opt: argparse.ArgumentParser, json_opt: argparse.ArgumentParser
+) -> None:
+    meetings_cmd = commands.add_parser("meetings", help="the meeting calendar (会议)")
+    meeting_cmds = meetings_cmd.add_subparsers(dest="action", metavar="ACTION", required=True)
+    listing = meeting_cmds.add_parser(
+        "list",
+        parents=[branch_opt, json_opt],
+        help="meetings in a date range (default: this week), scheduled ones generated first",
+    )
+    listing.add_argument("--from", dest="start", type=_iso_date, metavar="YYYY-MM-DD")
+    listing.add_argument("--to", dest="end", type=_iso_date, metavar="YYYY-MM-DD")
+    listing.set_defaults(handler=_meetings_list)
+
+    add_export_commands(commands, branch_opt)
+
+    verify = commands.add_parser(
+        "verify",
+        parents=[branch_opt, json_opt],
+        help="check that a minutes PDF is an untouched copy of finalized minutes",
+    )
+    verify.add_argument("file", type=Path, metavar="FILE.pdf")
+    verify.set_defaults(handler=_verify)
+
+
+def add_export_commands(commands: Any, branch_opt: argparse.ArgumentParser) -> Any:
+    """`branchdesk export WHAT -o FILE`: one subcommand per document; returns the group's
+    subparsers so that later documents (e.g. `export weekly`) are added the same way."""
+    export = commands.add_parser("export", help="write a document: sign-in sheet, minutes, report")
+    what = export.add_subparsers(dest="what", metavar="WHAT", required=True)
+
+    signin = what.add_parser(
+        "signin", parents=[branch_opt], help="a meeting's sign-in sheet (会议签到表) as PDF"
+    )
+    signin.add_argument("--meeting", required=True, type=int, metavar="ID")
+    signin.add_argument("-o", "--output", required=True, type=Path, metavar="FILE.pdf")
+    signin.add_argument(
+        "--filled", action="store_true", help="with arrival times and signatures (default: blank)"
+    )
+    signin.set_defaults(handler=_export_signin)
+
+    mins = what.add_parser(
+        "minutes", parents=[branch_opt], help="a meeting's finalized minutes (会议纪要) as PDF"
+    )
+    mins.add_argument("--meeting", required=True, type=int, metavar="ID")
+    mins.add_argument("-o", "--output", required=True, type=Path, metavar="FILE.pdf")
+    mins.add_argument(
+        "--revision", type=int, metavar="N", help="this revision (default: the latest)"
+    )
+    mins.set_defaults(handler=_export_minutes)
+
+    report = what.add_parser(
+        "meetings", parents=[branch_opt], help="the monthly meeting report (会议月报) as PDF"
+    )
+    report.add_argument("--month", required=True, type=_year_month, metavar="YYYY-MM")
+    report.add_argument("-o", "--output", required=True, type=Path, metavar="FILE.pdf")
+    report.set_defaults(handler=_export_meeting_report)
+    return what
+
+
+def _year_month(text: str) -> tuple[int, int]:
+    try:
+        year, month = (int(part) for part in text.strip().split("-"))
+        date(year, month, 1)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a month in the form YYYY-MM: {text}") from None
+    return year, month
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write `path` whole or not at all: a `.part` file beside it, then a rename."""
+    part = path.with_name(path.name + ".part")
+    try:
+        with part.open("wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(part, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            part.unlink(missing_ok=True)
+        raise CliError(
+            _("Cannot write {file}: {reason}").format(file=path, reason=exc.strerror or exc)
+        ) from None
+
+
+def _meeting_id_checked(session: Session, actor: Actor, meeting_id: int, branch: Branch) -> None:
+    from app.services import meetings
+    from app.services.errors import NotFound
+
+    try:
+        meetings.get(session, actor, meeting_id)
+    except NotFound:
+        raise CliError(
+            _(
+                "There is no meeting with the id {id} in {branch}. "
+                "List them with “branchdesk meetings list”."
+            ).format(id=meeting_id, branch=branch.name)
+        ) from None
+
+
+def _hhmm(value: Any) -> str:
+    return value.strftime("%H:%M") if value else ""
+
+
+def _meetings_list(args: argparse.Namespace) -> int:
+    from app.services import meetings
+    from app.services.clock import branch_today
+
+    store = _open(args)
+    try:
+        with store.transaction() as session:  # generating the scheduled ones writes
+            branch, actor = _acting_supervisor(session, args.branch_name)
+            today = branch_today(branch.timezone)
+            start = args.start or today - timedelta(days=today.weekday())
+            end = args.end or (start + timedelta(days=6))
+            if end < start:
+                raise CliError(
+                    _("The end date {end} is before the start date {start}.").format(
+                        start=start, end=end
+                    )
+                )
+            if (end - start).days >= MAX_LIST_DAYS:
+                raise CliError(_("List at most {days} days at a time.").format(days=MAX_LIST_DAYS))
+            rows = meetings.list_meetings(session, actor, start, end)
+    finally:
+        store.close()
+    if args.json:
+        _print_json(
+            [
+                {
+                    "id": m.id,
+                    "kind": m.kind,
+                    "kind_label": meetings.kind_label(m.kind),
+                    "title": m.title,
+                    "date": m.day.isoformat(),
+                    "start": _hhmm(m.start),
+                    "end": _hhmm(m.end),
+                    "place": m.place,
+                    "host": m.host,
+                    "status": m.status,
+                    "status_label": meetings.status_label(m.status),
+                    "revision": m.revision,
+                    "change_reason": m.change_reason,
+                }
+                for m in rows
+            ]
+        )
+        return EXIT_OK
+    print(
+        _("{start} – {end}: {n} meetings.").format(
+            start=start.isoformat(), end=end.isoformat(), n=len(rows)
+        )
+    )
+    if rows:
+        _print_table(
+            [_("ID"), _("Date"), _("Time"), _("Meeting"), _("Place"), _("Host"), _("Status")],
+            [
+                [
+                    str(m.id),
+                    m.day.isoformat(),
+                    f"{_hhmm(m.start)}–{_hhmm(m.end)}",
+                    m.label,
+                    m.place,
+                    m.host,
+                    meetings.status_label(m.status)
+                    + (f"（{m.change_reason}）" if m.change_reason else ""),
+                ]
+                for m in rows
+            ],
+        )
+    return EXIT_OK
+
+
+def _export_signin(args: argparse.Namespace) -> int:
+    from app.services import minutes
+
+    store = _open(args)
+    try:
+        with store.reading() as session:
+            branch, actor = _acting_supervisor(session, args.branch_name)
+            _meeting_id_checked(session, actor, args.meeting, branch)
+            pdf = minutes.signin_sheet_pdf(session, actor, args.meeting, filled=args.filled)
+    finally:
+        store.close()
+    _write_atomic(args.output, pdf)
+    print(_("Sign-in sheet written to {file}.").format(file=args.output))
+    return EXIT_OK
+
+
+def _export_minutes(args: argparse.Namespace) -> int:
+    from app.services import minutes
+
+    store = _open(args)
+    try:
+        with store.reading() as session:
+            branch, actor = _acting_supervisor(session, args.branch_name)
+            _meeting_id_checked(session, actor, args.meeting, branch)
+            finalized = [r.revision for r in minutes.revisions(session, actor, args.meeting)]
+            if not finalized:
+                raise CliError(
+                    _("Meeting {id} has no finalized minutes yet.").format(id=args.meeting)
+                )
+            revision = args.revision if args.revision is not None else finalized[-1]
+            if revision not in finalized:
+                raise CliError(
+                    _("Meeting {id} has no revision {revision}; finalized: {revisions}.").format(
+                        id=args.meeting,
+                        revision=revision,
+                        revisions=", ".join(str(r) for r in finalized),
+                    )
+                )
+            pdf = minutes.minutes_pdf(session, actor, args.meeting, revision)
+    finally:
+        store.close()
+    _write_atomic(args.output, pdf)
+    print(
+        _("Minutes (revision {revision}) written to {file}.").format(
+            revision=revision, file=args.output
+        )
+    )
+    return EXIT_OK
+
+
+def _export_meeting_report(args: argparse.Namespace) -> int:
+    from app.reports.meeting_report_pdf import month_text, render_meeting_report
+    from app.services.meeting_report import month_report
+
+    year, month = args.month
+    store = _open(args)
+    try:
+        with store.transaction() as session:  # the month's scheduled meetings are generated
+            _branch, actor = _acting_supervisor(session, args.branch_name)
+            report = month_report(session, actor, year, month)
+    finally:
+        store.close()
+    pdf = render_meeting_report(report)
+    _write_atomic(args.output, pdf)
+    print(
+        _("Meeting report for {month} written to {file}.").format(
+            month=month_text(year, month), file=args.output
+        )
+    )
+    return EXIT_OK
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from app.services import meetings, minutes
+
+    try:
+        data = args.file.read_bytes()
+    except OSError as exc:
+        raise CliError(
+            _("Cannot read {file}: {reason}").format(file=args.file, reason=exc.strerror or exc)
+        ) from None
+    store = _open(args)
+    try:
+        with store.reading() as session:
+            _branch, actor = _acting_supervisor(session, args.branch_name)
+            result = minutes.verify_pdf(session, actor, data)
+            about = (
+                meetings.summary(session, actor, result.meeting_id)
+                if result.meeting_id is not None
+                else None
+            )
+    finally:
+        store.close()
+    verdict = minutes.Verdict(result.verdict)
+    code = {
+        minutes.Verdict.MATCH: EXIT_OK,
+        minutes.Verdict.ALTERED: EXIT_CHECK_FAILED,
+        minutes.Verdict.UNKNOWN: EXIT_CHECK_FAILED,
+        minutes.Verdict.NOT_PDF: EXIT_UNUSABLE,
+    }[verdict]
+    if args.json:
+        _print_json(
+            {
+                "verdict": verdict.value,
+                "meeting_id": result.meeting_id,
+                "revision": result.revision,
+                "fingerprint": result.fingerprint,
+            }
+        )
+    elif verdict is minutes.Verdict.NOT_PDF:
+        print(f"branchdesk: {args.file}: {result.message()}", file=sys.stderr)
+    else:
+        print(result.message())
+        if about is not None:
+            print(
+                _("Meeting {id}: {title}, {date} {start}.").format(
+                    id=about.id,
+                    title=about.label,
+                    date=about.day.isoformat(),
+                    start=_hhmm(about.start),
+                )
+            )
+    return code

@@ -23,7 +23,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.i18n import _
-from app.models import ActionItem, Branch, Meeting, MeetingAttendance, MeetingSchedule, Staff, User
+from app.models import (
+    ActionItem,
+    Branch,
+    Meeting,
+    MeetingAttendance,
+    MeetingSchedule,
+    Signature,
+    Staff,
+    User,
+)
 from app.services import auth, calendar, meetings, minutes, rollcall
 from app.services.auth import Actor, Role
 from app.services.clock import branch_today
@@ -72,7 +81,8 @@ class DemoReport:
     logins_skipped: list[str] = field(default_factory=list)  # name taken in another branch
     years_seeded: list[int] = field(default_factory=list)
     meetings_created: int = 0  # generated on the calendar
-    meetings_held: int = 0  # past meetings given a roll call (or cancelled)
+    meetings_held: int = 0  # past meetings given a roll call
+    meetings_cancelled: int = 0
     minutes_finalized: int = 0
 
     @property
@@ -85,6 +95,7 @@ class DemoReport:
             or self.years_seeded
             or self.meetings_created
             or self.meetings_held
+            or self.meetings_cancelled
         )
 
 
@@ -339,11 +350,12 @@ def _seed_meetings(
     tz = ZoneInfo(branch.timezone)
     for meeting in past:
         rng = random.Random(f"{meeting.day.isoformat()} {meeting.kind}")
-        report.meetings_held += 1
         kind = MeetingKind(meeting.kind)
         if kind is MeetingKind.MORNING and rng.random() < P_CANCELLED_MORNING:
             meetings.cancel(session, actor, meeting.id, rng.choice(_CANCEL_REASONS))
+            report.meetings_cancelled += 1
             continue
+        report.meetings_held += 1
         formal = kind in meetings.NEEDS_MINUTE_TAKER
         if formal and meeting.minute_taker_staff_id is None:
             meetings.set_people(
@@ -479,10 +491,22 @@ def _write_minutes(
 
 
 def _sign(session: Session, actor: Actor, meeting: Meeting, attended: list[Staff]) -> None:
-    for person in attended:
-        rollcall.save_signature(
-            session, actor, meeting.id, SignerRole.ATTENDEE, signature_png(person.name), person.id
+    # Attendees' signatures are added as rows (two hundred of them, one flush); the
+    # model's key convention is one signature per staff id. Host and minute-taker go
+    # through the service, which works out who they are.
+    session.add_all(
+        Signature(
+            branch_id=meeting.branch_id,
+            meeting_id=meeting.id,
+            role=SignerRole.ATTENDEE.value,
+            staff_id=person.id,
+            signer_key=str(person.id),
+            name=person.name,
+            png=signature_png(person.name),
+            signed_at=_instant(meeting.day, meeting.start_time, ZoneInfo(DEMO_TIMEZONE)),
         )
+        for person in attended
+    )
     host = meetings.host_of(session, meeting)
     rollcall.save_signature(session, actor, meeting.id, SignerRole.HOST, signature_png(host))
     taker = session.get(Staff, meeting.minute_taker_staff_id)
@@ -591,9 +615,9 @@ def _curve(
     c: tuple[float, float],
 ) -> None:
     """A quadratic Bézier a→c bent towards b, slanted like handwriting, 2–3 px wide."""
-    # Dense enough that the dots join up: about two samples per pixel of the path.
+    # Dense enough that the 3×3 dots join up: a little over one sample per pixel of path.
     length = abs(b[0] - a[0]) + abs(b[1] - a[1]) + abs(c[0] - b[0]) + abs(c[1] - b[1])
-    steps = max(8, round(length * 2))
+    steps = max(8, round(length * 1.2))
     for i in range(steps + 1):
         t = i / steps
         x = (1 - t) ** 2 * a[0] + 2 * (1 - t) * t * b[0] + t**2 * c[0]

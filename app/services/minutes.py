@@ -172,6 +172,9 @@ def set_done(
     """Tick an item off (usually in a later meeting, which records where it was closed)."""
     require_supervisor(actor)
     item = _get_item(session, actor, item_id)
+    if in_meeting_id is not None:
+        # Ticked off in a meeting whose minutes are locked: that goes through an amendment.
+        meetings.require_editable(meetings.get(session, actor, in_meeting_id))
     item.done_at = now_utc() if done else None
     item.done_in_meeting_id = in_meeting_id if done else None
 

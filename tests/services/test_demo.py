@@ -1,9 +1,18 @@
-"""The demo branch: complete, idempotent, and polite to the branches already in the store."""
+"""The demo branch: complete, idempotent, and polite to the branches already in the store.
+
+Building it takes about a second (three months of meetings, finalized minutes), so the
+first run on an empty store is made once per module and copied for the tests that
+start from it.
+"""
 
 from __future__ import annotations
 
+import io
+import shutil
+from collections import Counter
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,11 +20,21 @@ import time_machine
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.db import Store
-from app.models import Base, Branch, Staff, User
-from app.services import auth, calendar, staff
+from app import i18n
+from app.db import Store, open_store
+from app.models import (
+    AbsenceNotice,
+    Base,
+    Branch,
+    Meeting,
+    MeetingAttendance,
+    MinutesRevision,
+    Staff,
+    User,
+)
+from app.services import auth, calendar, meetings, minutes, rollcall, staff
 from app.services.auth import Actor, Role
-from app.services.demo import DEMO_BRANCH, build_demo, ensure_demo
+from app.services.demo import DEMO_BRANCH, DemoReport, build_demo, ensure_demo, signature_png
 from app.services.errors import ServiceError
 
 # 2026-11-27 01:00 in Shanghai is still the 26th in UTC: the demo must count in branch time.
@@ -41,9 +60,33 @@ def demo_actor(session: Session) -> Actor:
     return auth.actor_for(user)
 
 
-def test_demo_on_an_empty_store(store: Store) -> None:
-    with store.transaction() as session:
-        ensure_demo(session)
+@pytest.fixture(scope="module")
+def first_run(
+    store_templates: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, DemoReport]:
+    """The demo built once on an empty store: (the closed file, what build_demo said)."""
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    shutil.copyfile(store_templates["empty"], path)
+    i18n.set_language("zh_CN")
+    with time_machine.travel(SHANGHAI_MORNING, tick=False):
+        s = open_store(f"sqlite:///{path}")
+        with s.transaction() as session:
+            report = build_demo(session)
+        s.close()
+    return path, report
+
+
+@pytest.fixture
+def demo_store(first_run: tuple[Path, DemoReport], tmp_path: Path) -> Iterator[Store]:
+    path = tmp_path / "demo.sqlite3"
+    shutil.copyfile(first_run[0], path)
+    s = open_store(f"sqlite:///{path}")
+    yield s
+    s.close()
+
+
+def test_demo_on_an_empty_store(demo_store: Store) -> None:
+    store = demo_store
     with store.transaction() as session:
         actor = auth.authenticate(session, "demo", "demo")
         assert actor is not None and actor.role is Role.SUPERVISOR
@@ -70,11 +113,12 @@ def test_demo_on_an_empty_store(store: Store) -> None:
         assert calendar.day_info(session, actor.branch_id, date(2026, 10, 1)).name == "国庆节"
 
 
-def test_second_run_changes_nothing(store: Store) -> None:
-    with store.transaction() as session:
-        first = build_demo(session)
+def test_second_run_changes_nothing(demo_store: Store, first_run: tuple[Path, DemoReport]) -> None:
+    store, first = demo_store, first_run[1]
     assert first.branch_created and first.staff_added == 12
     assert first.logins_created == ["demo1", "demo2"]
+    assert first.meetings_created > 80 and first.meetings_held > 60
+    assert first.minutes_finalized >= 15
     with store.reading() as session:
         before = snapshot(session)
     with store.transaction() as session:
@@ -84,9 +128,8 @@ def test_second_run_changes_nothing(store: Store) -> None:
         assert snapshot(session) == before
 
 
-def test_refresh_repairs_edited_demo_data(store: Store) -> None:
-    with store.transaction() as session:
-        ensure_demo(session)
+def test_refresh_repairs_edited_demo_data(demo_store: Store) -> None:
+    store = demo_store
     with store.transaction() as session:
         actor = demo_actor(session)
         row = staff.find_by_employee_no(session, actor.branch_id, "A003")
@@ -104,7 +147,34 @@ def test_refresh_repairs_edited_demo_data(store: Store) -> None:
         assert row is not None and row.name == "王芳"
 
 
-def test_demo_beside_an_existing_branch(store: Store, supervisor: Actor) -> None:
+def meeting_record(session: Session, branch_id: int) -> list[tuple[Any, ...]]:
+    """A branch's meetings as plain data (no ids): day, kind, status, roll call, fingerprint."""
+    lines: dict[int, list[tuple[str, str, Any]]] = {}
+    for line, no in session.execute(
+        select(MeetingAttendance, Staff.employee_no)
+        .join(Staff, Staff.id == MeetingAttendance.staff_id)
+        .where(MeetingAttendance.branch_id == branch_id)
+        .order_by(Staff.employee_no)
+    ):
+        lines.setdefault(line.meeting_id, []).append((no, line.status, line.arrival))
+    prints = {
+        r.meeting_id: r.fingerprint
+        for r in session.scalars(
+            select(MinutesRevision).where(MinutesRevision.branch_id == branch_id)
+        )
+    }
+    rows = session.scalars(
+        select(Meeting).where(Meeting.branch_id == branch_id).order_by(Meeting.day, Meeting.kind)
+    )
+    return [
+        (m.day, m.kind, m.status, m.change_reason, lines.get(m.id, []), prints.get(m.id))
+        for m in rows
+    ]
+
+
+def test_demo_beside_an_existing_branch(
+    store: Store, supervisor: Actor, first_run: tuple[Path, DemoReport]
+) -> None:
     with store.transaction() as session:
         staff.add_staff(session, supervisor, staff.StaffInput("A001", "本店的人"))
     with store.transaction() as session:
@@ -116,6 +186,16 @@ def test_demo_beside_an_existing_branch(store: Store, supervisor: Actor) -> None
         assert [(p.employee_no, p.name) for p in own] == [("A001", "本店的人")]
         assert len(staff.list_staff(session, demo_actor(session))) == 12
         assert session.scalar(select(User.branch_id).where(User.username == "boss")) == 1
+        assert meeting_record(session, supervisor.branch_id) == []
+        beside = meeting_record(session, demo_actor(session).branch_id)
+    # The same meetings, roll calls and minutes (to the fingerprint) as in an empty store:
+    # everything is drawn from generators seeded with the meeting's date.
+    alone = open_store(f"sqlite:///{first_run[0]}")
+    try:
+        with alone.reading() as session:
+            assert beside == meeting_record(session, demo_actor(session).branch_id)
+    finally:
+        alone.close()
 
 
 def test_demo_user_name_taken_by_another_branch(store: Store, supervisor: Actor) -> None:
@@ -136,3 +216,75 @@ def test_manager_sign_in_taken_elsewhere_is_skipped(store: Store, supervisor: Ac
     with store.transaction() as session:
         report = build_demo(session)
     assert report.logins_created == ["demo2"] and report.logins_skipped == ["demo1"]
+
+
+def test_three_months_of_meetings(demo_store: Store) -> None:
+    today = date(2026, 11, 27)
+    with demo_store.reading() as session:
+        actor = demo_actor(session)
+        record = meeting_record(session, actor.branch_id)
+        assert record[0][0] == date(2026, 9, 1)  # this month and the two before it
+        assert record[-1][0] >= today + timedelta(days=10)
+        past = [r for r in record if r[0] < today]
+        coming = [r for r in record if r[0] >= today]
+        assert {(r[2], bool(r[4])) for r in coming} == {("scheduled", False)}
+        for day, kind, status, reason, lines, fingerprint in past:
+            if kind == "morning":
+                assert (status == "cancelled" and reason and not lines) or (
+                    status == "scheduled" and lines
+                )
+            else:  # weekly and monthly meetings: held and finalized
+                assert status == "finalized" and fingerprint and lines, (day, kind)
+        statuses = Counter(line[1] for r in past for line in r[4])
+        total = sum(statuses.values())
+        assert statuses["present"] / total > 0.85
+        assert 0 < statuses["absent"] < statuses["excused"] < statuses["late"]
+        assert set(statuses) == {"present", "late", "excused", "absent"}
+        late = [line[2] for r in past if r[1] == "morning" for line in r[4] if line[1] == "late"]
+        assert late and all(time(8, 30) < arrival <= time(8, 42) for arrival in late)
+
+        for notice, meeting in session.execute(
+            select(AbsenceNotice, Meeting).join(Meeting, Meeting.id == AbsenceNotice.meeting_id)
+        ):
+            in_time = meetings.notice_is_excused(notice.notified_at, meeting.day, "Asia/Shanghai")
+            if meeting.day < today:
+                line = session.scalar(
+                    select(MeetingAttendance.status).where(
+                        MeetingAttendance.meeting_id == meeting.id,
+                        MeetingAttendance.staff_id == notice.staff_id,
+                    )
+                )
+                assert line == ("excused" if in_time else "absent")
+            else:  # one manager has told the supervisor about tomorrow already
+                assert in_time and meeting.day == today + timedelta(days=3)  # Monday
+
+        weekly = [r for r in past if r[1] == "weekly"]
+        assert len(weekly) == 11  # 7 Sep – 23 Nov, not on National Day (5 Oct)
+        mid = session.scalar(
+            select(Meeting.id).where(Meeting.kind == "weekly", Meeting.day == date(2026, 11, 23))
+        )
+        assert mid is not None
+        signers = Counter(s.role for s in rollcall.signatures(session, actor, mid))
+        assert signers["host"] == signers["minute_taker"] == 1 and signers["attendee"] >= 10
+        draft = minutes.load_draft(session, actor, mid)
+        assert all(section.text for section in draft.sections)
+        assert draft.decisions and minutes.action_items(session, actor, mid)
+        pdf = minutes.minutes_pdf(session, actor, mid)
+        assert minutes.verify_pdf(session, actor, pdf).verdict is minutes.Verdict.MATCH
+        morning = session.scalar(
+            select(Meeting.id).where(Meeting.kind == "morning", Meeting.day == date(2026, 11, 26))
+        )
+        assert morning is not None and rollcall.roll_call(session, actor, morning).complete
+        assert minutes.load_draft(session, actor, morning).sections[0].text
+
+
+def test_signature_images_are_small_pngs() -> None:
+    from PIL import Image
+
+    png = signature_png("欧阳晓燕")
+    assert png == signature_png("欧阳晓燕") and png != signature_png("张伟")
+    assert png.startswith(rollcall.PNG_MAGIC) and len(png) < 4000
+    with Image.open(io.BytesIO(png)) as image:
+        image.load()
+        ink = sum(1 for value in image.tobytes() if value < 128)
+        assert image.size == (300, 100) and 500 < ink < 10000
