@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from datetime import time
 from typing import Any
 
 from PySide6.QtCore import QTime, Signal
@@ -56,6 +57,11 @@ def describe(s: ScheduleInfo) -> str:
     return text
 
 
+def _time_of(edit: QTimeEdit) -> time:
+    t = edit.time()
+    return time(t.hour(), t.minute())
+
+
 def _hhmm(t: Any) -> str:
     return t.strftime("%H:%M")
 
@@ -75,12 +81,12 @@ class ScheduleDialog(FormDialog):
             _("Meeting schedule: {kind}").format(kind=meetings.kind_label(schedule.kind))
         )
         self.recurrence = QComboBox(self)
-        for value, label in RECURRENCES.items():
-            self.recurrence.addItem(_(label), value.value)
+        for recurrence, label in RECURRENCES.items():
+            self.recurrence.addItem(_(label), recurrence.value)
         self.recurrence.setCurrentIndex(self.recurrence.findData(schedule.recurrence))
         self.week = QComboBox(self)
-        for value, label in WEEKS.items():
-            self.week.addItem(_(label), value)
+        for week, label in WEEKS.items():
+            self.week.addItem(_(label), week)
         self.week.setCurrentIndex(max(0, self.week.findData(schedule.week_of_month)))
         self.weekday = QComboBox(self)
         for i, label in enumerate(WEEKDAYS):
@@ -130,8 +136,8 @@ class ScheduleDialog(FormDialog):
             recurrence=recurrence.value,
             weekday=None if recurrence is Recurrence.WORKING_DAYS else self.weekday.currentData(),
             week_of_month=self.week.currentData() if recurrence is Recurrence.MONTHLY else None,
-            start=self.start.time().toPython(),
-            end=self.end.time().toPython(),
+            start=_time_of(self.start),
+            end=_time_of(self.end),
             place=self.place.text(),
             host_name=self.host.text(),
             minute_taker_staff_id=self.taker.currentData(),

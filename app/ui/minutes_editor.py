@@ -481,10 +481,10 @@ class MinutesEditor(QWidget):
         self.body_layout.addWidget(self.carried)
         self.body_layout.addStretch(1)
 
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidget(body)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidget(body)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 16, 16, 16)
@@ -495,7 +495,7 @@ class MinutesEditor(QWidget):
         title_row.addWidget(self.info, 1)
         layout.addLayout(title_row)
         layout.addLayout(actions)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.scroll_area, 1)
         self.refresh()
 
     @staticmethod

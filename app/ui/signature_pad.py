@@ -183,7 +183,7 @@ class SignatureCanvas(QWidget):
         data = QByteArray()
         buffer = QBuffer(data)
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-        gray.save(buffer, "PNG")
+        gray.save(buffer, "PNG")  # type: ignore[call-overload]  # the stubs say bytes; only str works
         buffer.close()
         return bytes(data.data())
 

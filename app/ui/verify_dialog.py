@@ -43,7 +43,7 @@ class VerifyDialog(QDialog):
         super().__init__(parent)
         self.store = store
         self.actor = actor
-        self.result: Verification | None = None
+        self.verification: Verification | None = None
         self._folder = Path(
             QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
             or Path.home()
@@ -174,7 +174,7 @@ class VerifyDialog(QDialog):
         return result
 
     def show_result(self, result: Verification, details: list[str]) -> None:
-        self.result = result
+        self.verification = result
         color, background = COLORS[result.verdict]
         self.verdict_frame.setStyleSheet(
             f"QFrame#verdict {{ background: {background}; border: 1px solid {color};"

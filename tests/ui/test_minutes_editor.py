@@ -353,8 +353,8 @@ def test_verify_dialog_match_altered_and_not_a_pdf(
         QFileDialog, "getOpenFileName", staticmethod(lambda *_a, **_k: (str(exported), ""))
     )
     dialog.choose_button.click()
-    assert dialog.result is not None and dialog.result.verdict is minutes.Verdict.MATCH
-    assert dialog.result.revision == 1 and dialog.verdict_frame.isVisibleTo(dialog)
+    assert dialog.verification is not None and dialog.verification.verdict is minutes.Verdict.MATCH
+    assert dialog.verification.revision == 1 and dialog.verdict_frame.isVisibleTo(dialog)
     assert "第 1 版" in dialog.verdict.text()
     assert "2026-11-30" in dialog.details.text() and "纪要.pdf" in dialog.details.text()
     assert "#1e7b34" in dialog.verdict_frame.styleSheet()  # green
@@ -400,4 +400,6 @@ def test_verify_dialog_accepts_a_dropped_file(
     # QApplication only delivers a drop during a real drag: hand it to the handler.
     dialog.dropEvent(event)
     assert event.isAccepted()
-    assert dialog.result is not None and dialog.result.verdict is minutes.Verdict.UNKNOWN
+    assert (
+        dialog.verification is not None and dialog.verification.verdict is minutes.Verdict.UNKNOWN
+    )
