@@ -5,7 +5,7 @@ weekly and monthly ones finalized), today's and the coming ones still scheduled.
 
 Running it again refreshes the same data (an upsert) and changes nothing when the data is
 already there; other branches in the store are left alone. Past meetings are filled in
-once (a meeting that has a roll call or is no longer scheduled is skipped), from a random
+once (one with a roll call or a draft, or no longer scheduled, is skipped), from a random
 generator seeded with the meeting's date, so two stores made on the same day are equal.
 """
 
@@ -342,6 +342,7 @@ def _seed_meetings(
                 Meeting.branch_id == branch.id,
                 Meeting.day.between(month, today - timedelta(days=1)),
                 Meeting.status == MeetingStatus.SCHEDULED.value,
+                Meeting.draft_json == "",  # nobody has started its minutes
                 Meeting.id.not_in(with_roll_call),
             )
             .order_by(Meeting.day, Meeting.start_time, Meeting.id)
@@ -370,9 +371,9 @@ def _seed_meetings(
                 f"{DEMO_DISPLAY_NAME}参加分行会议，委托{people[_DEPUTY].name}主持",
             )
         attended = _roll_call(session, actor, meeting, rng, tz)
-        _write_minutes(session, actor, meeting, rng, attended, people)
+        _write_minutes(session, actor, meeting, rng, attended, tz)
         if formal:
-            _sign(session, actor, meeting, attended)
+            _sign(session, actor, meeting, attended, tz)
             _tick_off_items(session, actor, meeting, rng, tz)
             minutes.finalize(session, actor, meeting.id)
             report.minutes_finalized += 1
@@ -455,7 +456,7 @@ def _write_minutes(
     meeting: Meeting,
     rng: random.Random,
     attended: list[Staff],
-    people: dict[str, Staff],
+    tz: ZoneInfo,
 ) -> None:
     kind = MeetingKind(meeting.kind)
     pools = _CONTENT.get(kind, [])
@@ -487,10 +488,12 @@ def _write_minutes(
                 meeting.day + timedelta(days=rng.randint(3, 10)),
             )
     minutes.save_draft(session, actor, meeting.id, draft)
-    meeting.draft_saved_at = _instant(meeting.day, meeting.end_time, ZoneInfo(DEMO_TIMEZONE))
+    meeting.draft_saved_at = _instant(meeting.day, meeting.end_time, tz)
 
 
-def _sign(session: Session, actor: Actor, meeting: Meeting, attended: list[Staff]) -> None:
+def _sign(
+    session: Session, actor: Actor, meeting: Meeting, attended: list[Staff], tz: ZoneInfo
+) -> None:
     # Attendees' signatures are added as rows (two hundred of them, one flush); the
     # model's key convention is one signature per staff id. Host and minute-taker go
     # through the service, which works out who they are.
@@ -503,7 +506,7 @@ def _sign(session: Session, actor: Actor, meeting: Meeting, attended: list[Staff
             signer_key=str(person.id),
             name=person.name,
             png=signature_png(person.name),
-            signed_at=_instant(meeting.day, meeting.start_time, ZoneInfo(DEMO_TIMEZONE)),
+            signed_at=_instant(meeting.day, meeting.start_time, tz),
         )
         for person in attended
     )
@@ -565,7 +568,7 @@ def _tomorrows_notice(
         actor,
         upcoming.id,
         person.id,
-        "明早直接去客户单位办理代发签约",
+        "当天上午直接去客户单位办理代发签约",
         _instant(today, time(16, 40), tz),
     )
 

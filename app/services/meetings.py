@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from enum import StrEnum
+from enum import Enum, StrEnum
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
@@ -30,7 +30,7 @@ from app.models import (
 )
 from app.services.auth import Actor, require_branch, require_supervisor
 from app.services.calendar import WorkCalendar
-from app.services.clock import now_utc
+from app.services.clock import branch_today, now_utc
 from app.services.errors import NotFound, ServiceError, ValidationError
 
 
@@ -475,22 +475,34 @@ def cancel(session: Session, actor: Actor, meeting_id: int, reason: str) -> Meet
     return _summary(meeting, host_of(session, meeting))
 
 
+class Unset(Enum):
+    """Marks an argument that was not given (where None has a meaning of its own)."""
+
+    UNSET = "unset"
+
+
+UNSET = Unset.UNSET
+
+
 def set_people(
     session: Session,
     actor: Actor,
     meeting_id: int,
     *,
     host_name: str | None = None,
-    minute_taker_staff_id: int | None = None,
+    minute_taker_staff_id: int | Unset | None = UNSET,
     place: str | None = None,
 ) -> None:
+    """Change who hosts and takes the minutes; leave out what stays (None clears the
+    minute-taker)."""
     require_supervisor(actor)
     meeting = get(session, actor, meeting_id)
     require_editable(meeting)
     if host_name is not None:
         meeting.host_name = host_name.strip()
-    if minute_taker_staff_id is not None:
-        _branch_staff(session, actor, minute_taker_staff_id)
+    if not isinstance(minute_taker_staff_id, Unset):
+        if minute_taker_staff_id is not None:
+            _branch_staff(session, actor, minute_taker_staff_id)
         meeting.minute_taker_staff_id = minute_taker_staff_id
     if place is not None:
         meeting.place = place.strip()
@@ -580,15 +592,17 @@ def withdraw_notice(session: Session, actor: Actor, meeting_id: int, staff_id: i
 
 
 def notices(session: Session, actor: Actor, meeting_id: int) -> dict[int, NoticeInfo]:
+    """The meeting's notices; an account manager sees only their own (house rule 6)."""
     meeting = get(session, actor, meeting_id)
     tz = _tz(session, actor)
+    query = select(AbsenceNotice).where(AbsenceNotice.meeting_id == meeting_id)
+    if not actor.sees_whole_branch:
+        query = query.where(AbsenceNotice.staff_id == (actor.staff_id or -1))
     return {
         n.staff_id: NoticeInfo(
             n.staff_id, n.reason, n.notified_at, notice_is_excused(n.notified_at, meeting.day, tz)
         )
-        for n in session.scalars(
-            select(AbsenceNotice).where(AbsenceNotice.meeting_id == meeting_id)
-        )
+        for n in session.scalars(query)
     }
 
 
@@ -664,7 +678,7 @@ def update_schedule(
     row.start_time, row.end_time = info.start, info.end
     row.place, row.host_name = info.place.strip(), info.host_name.strip()
     row.minute_taker_staff_id, row.active = info.minute_taker_staff_id, info.active
-    since = today or now_utc().date()
+    since = today or branch_today(_tz(session, actor))
     for meeting in session.scalars(
         select(Meeting).where(Meeting.schedule_id == row.id, Meeting.day >= since)
     ):

@@ -57,6 +57,12 @@ def _today(window: MainWindow) -> QWidget:
     return page
 
 
+def _meetings(window: MainWindow) -> QWidget:
+    from app.ui.meetings_page import MeetingsPage
+
+    return MeetingsPage(window.store, window.actor)
+
+
 def _staff(window: MainWindow) -> QWidget:
     from app.ui.staff_page import StaffPage
 
@@ -80,17 +86,7 @@ def _settings(window: MainWindow) -> QWidget:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("today", N_("Today"), _today),
-    PageSpec(
-        "meetings",
-        N_("Meetings"),
-        _placeholder(
-            N_("Meetings"),
-            N_(
-                "Daily morning meetings, the Monday meeting with minutes and sign-in sheet, "
-                "and the monthly general manager and analysis meetings."
-            ),
-        ),
-    ),
+    PageSpec("meetings", N_("Meetings"), _meetings),
     PageSpec(
         "attendance",
         N_("Attendance"),

@@ -341,3 +341,27 @@ def test_a_revision_reprints_identically_in_another_ui_language(
             english_ui = minutes.minutes_pdf(session, supervisor, mid)
             assert minutes.verify_pdf(session, supervisor, chinese).verdict is minutes.Verdict.MATCH
     assert english_ui == chinese
+
+
+def test_a_manager_sees_only_their_own_notice(
+    store: Store, supervisor: Actor, team: list[Actor]
+) -> None:
+    mid = _meeting(store, supervisor, date(2026, 11, 27), MeetingKind.MORNING)
+    zhang, li = team[0], team[1]
+    with store.transaction() as session:
+        meetings.record_notice(session, zhang, mid, zhang.staff_id, "病假")
+        meetings.record_notice(session, li, mid, li.staff_id, "家事")
+        assert set(meetings.notices(session, zhang, mid)) == {zhang.staff_id}
+        assert set(meetings.notices(session, supervisor, mid)) == {zhang.staff_id, li.staff_id}
+
+
+def test_the_minute_taker_can_be_cleared(
+    store: Store, supervisor: Actor, team: list[Actor]
+) -> None:
+    mid = _meeting(store, supervisor, date(2026, 11, 30), MeetingKind.WEEKLY)
+    with store.transaction() as session:
+        meetings.set_people(session, supervisor, mid, minute_taker_staff_id=team[0].staff_id)
+        meetings.set_people(session, supervisor, mid, host_name="王主管")  # leaves it
+        assert session.get(Meeting, mid).minute_taker_staff_id == team[0].staff_id  # type: ignore[union-attr]
+        meetings.set_people(session, supervisor, mid, minute_taker_staff_id=None)
+        assert session.get(Meeting, mid).minute_taker_staff_id is None  # type: ignore[union-attr]

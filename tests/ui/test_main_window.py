@@ -17,6 +17,7 @@ from app.models import CalendarYear
 from app.services import calendar
 from app.services.auth import Actor
 from app.ui.main_window import PAGES, MainWindow
+from app.ui.meetings_page import MeetingsPage
 from app.ui.placeholder import PlaceholderPage
 from app.ui.settings_page import SettingsPage
 from app.ui.today_page import TodayPage
@@ -66,7 +67,8 @@ def test_ctrl_number_switches_pages(
         assert window.current_page_key() == spec.key
         assert window.pages.currentWidget() is window.page(spec.key)
         assert window.nav.currentItem().text() == window.page_actions[spec.key].text()
-    assert isinstance(window.page("meetings"), PlaceholderPage)
+    assert isinstance(window.page("meetings"), MeetingsPage)
+    assert isinstance(window.page("attendance"), PlaceholderPage)
     assert isinstance(window.page("settings"), SettingsPage)
 
 
