@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
@@ -34,6 +35,9 @@ from app.ui import widgets
 from app.ui.idle_lock import IdleWatcher, LockScreen
 from app.ui.placeholder import PlaceholderPage
 
+if TYPE_CHECKING:
+    from app.ui.meetings_page import MeetingsPage
+
 GEOMETRY_KEY = "main/geometry"
 PAGE_KEY = "main/page"
 
@@ -54,6 +58,8 @@ def _today(window: MainWindow) -> QWidget:
 
     page = TodayPage(window.store, window.actor)
     page.openCalendarSettings.connect(window.show_calendar_settings)
+    page.openMeeting.connect(window.show_meeting)
+    page.openConsole.connect(window.open_console)
     return page
 
 
@@ -232,6 +238,20 @@ class MainWindow(QMainWindow):
         about = help_menu.addAction(_("&About BranchDesk"))
         about.setMenuRole(QAction.MenuRole.AboutRole)
         about.triggered.connect(self.show_about)
+
+    def show_meeting(self, meeting_id: int) -> MeetingsPage:
+        """The Meetings page at this week with `meeting_id` selected (Today's buttons)."""
+        from app.ui.meetings_page import MeetingsPage
+
+        self.show_page("meetings")
+        page = self.page("meetings")
+        assert isinstance(page, MeetingsPage)
+        page.go_today()
+        page.select_meeting(meeting_id)
+        return page
+
+    def open_console(self, meeting_id: int) -> None:
+        self.show_meeting(meeting_id).open_console()
 
     def verify_pdf(self) -> None:
         from app.ui.verify_dialog import VerifyDialog

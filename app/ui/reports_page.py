@@ -7,7 +7,7 @@ half a second.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -103,7 +103,7 @@ class ReportsPage(QWidget):
         columns = QHBoxLayout()
         self.kinds: RecordTableModel[KindLine] = RecordTableModel(KIND_COLUMNS, self)
         self.kind_view = _table(self, self.kinds)
-        columns.addWidget(self.kind_view, 1)
+        columns.addWidget(self.kind_view, 1, Qt.AlignmentFlag.AlignTop)
         self.chart = QLabel(_("Drawing the chart…"), self)
         self.chart.setMinimumHeight(220)
         columns.addWidget(self.chart, 2)
@@ -156,6 +156,7 @@ class ReportsPage(QWidget):
         pixmap = QPixmap()
         pixmap.loadFromData(png, "PNG")
         self.chart.setPixmap(pixmap)
+        self.chart.setMinimumSize(pixmap.size())  # never cut off the title or the week labels
 
     def _pdf(self) -> bytes | None:
         if self.report is None:

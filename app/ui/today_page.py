@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QDate, QLocale, Signal
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.db import Store
 from app.i18n import N_, _, current_language
-from app.services import calendar, setup
+from app.services import calendar, meetings, setup
 from app.services.auth import Actor
 from app.services.clock import branch_today
 from app.ui import widgets
@@ -35,6 +35,9 @@ def long_date(day: date) -> str:
 class TodayPage(QWidget):
     # The calendar warning's button: the main window shows Settings → Calendar at that year.
     openCalendarSettings = Signal(int)
+    # A meeting's button: the main window opens it on the Meetings page / in the console.
+    openMeeting = Signal(int)
+    openConsole = Signal(int)
 
     def __init__(self, store: Store, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -64,6 +67,12 @@ class TodayPage(QWidget):
         self.reason_label = widgets.muted("", card)
         card.body.addWidget(self.reason_label)
         layout.addWidget(card)
+
+        self.meetings_card = widgets.Card(self)
+        self.meetings_card.body.addWidget(widgets.muted(_("Today's meetings"), self.meetings_card))
+        self.meeting_rows = QVBoxLayout()
+        self.meetings_card.body.addLayout(self.meeting_rows)
+        layout.addWidget(self.meetings_card)
 
         self.greeting = widgets.muted("", self)
         layout.addWidget(self.greeting)
@@ -103,7 +112,39 @@ class TodayPage(QWidget):
         self.banner.set_messages([w.message() for w in warnings])
         self.banner.button.setVisible(bool(warnings))
         self.greeting.setText(
-            _(
-                "Signed in as {name}. Meetings, attendance and weekly summaries will appear here."
-            ).format(name=self.actor.display_name)
+            _("Signed in as {name}. Attendance and weekly summaries will appear here.").format(
+                name=self.actor.display_name
+            )
         )
+        self._show_meetings(today)
+
+    def _show_meetings(self, today: date) -> None:
+        """Today's meetings (the calendar made them), each one click from its roll call."""
+        while self.meeting_rows.count():
+            item = self.meeting_rows.takeAt(0)
+            if item is not None and item.widget() is not None:
+                item.widget().deleteLater()  # type: ignore[union-attr]
+        with self.store.transaction() as session:  # listing generates today's meetings
+            found = meetings.list_meetings(session, self.actor, today, today)
+        if not found:
+            self.meeting_rows.addWidget(QLabel(_("No meetings today."), self.meetings_card))
+        for m in found:
+            row = QWidget(self.meetings_card)
+            line = QHBoxLayout(row)
+            line.setContentsMargins(0, 0, 0, 0)
+            text = "{start}–{end}  {label}  · {status}".format(
+                start=m.start.strftime("%H:%M"),
+                end=m.end.strftime("%H:%M"),
+                label=m.label,
+                status=meetings.status_label(m.status),
+            )
+            line.addWidget(QLabel(text, row), 1)
+            if self.actor.sees_whole_branch and m.status != meetings.MeetingStatus.CANCELLED:
+                if m.kind == meetings.MeetingKind.MORNING:
+                    console = QPushButton(_("Morning console"), row)
+                    console.clicked.connect(lambda _c=False, i=m.id: self.openConsole.emit(i))
+                    line.addWidget(console)
+                open_button = QPushButton(_("Roll call and minutes"), row)
+                open_button.clicked.connect(lambda _c=False, i=m.id: self.openMeeting.emit(i))
+                line.addWidget(open_button)
+            self.meeting_rows.addWidget(row)

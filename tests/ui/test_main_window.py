@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 import time_machine
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 from sqlalchemy import delete
 
@@ -186,3 +186,23 @@ def test_manager_sees_settings_read_only(
     assert not page.general.spins["idle_lock_minutes"].isEnabled()
     assert page.calendar.add_button.isHidden()
     assert page.calendar.import_button.isHidden()
+
+
+def test_today_lists_todays_meetings_and_opens_the_roll_call(
+    qtbot: QtBot, frozen: None, supervisor: Actor, open_window: Callable[[Actor], MainWindow]
+) -> None:
+    window = open_window(supervisor)
+    today = window.page("today")
+    assert isinstance(today, TodayPage)
+    texts = [
+        today.meeting_rows.itemAt(i).widget().findChildren(QLabel)[0].text()  # type: ignore[union-attr]
+        for i in range(today.meeting_rows.count())
+    ]
+    assert any("08:30–08:50" in t and "每日晨会" in t for t in texts)
+    first = today.meeting_rows.itemAt(0).widget()  # type: ignore[union-attr]
+    buttons = {b.text(): b for b in first.findChildren(QPushButton)}
+    qtbot.mouseClick(buttons["点名与纪要"], Qt.MouseButton.LeftButton)
+    page = window.page("meetings")
+    assert window.current_page_key() == "meetings"
+    assert isinstance(page, MeetingsPage) and page.selected() is not None
+    assert page.selected().kind == "morning"  # type: ignore[union-attr]
