@@ -231,6 +231,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"BranchDesk benchmarks — Python {sys.version.split()[0]}, {sys.platform}")
         for fig in figures:
             print(fig.line())
+    # The meeting documents' figures, each in its own process: they time first imports.
+    for script in ("bench_pdf.py", "bench_click_to_pdf.py"):
+        extra = ["--json"] if args.json else []
+        subprocess.run([sys.executable, str(Path(__file__).parent / script), *extra], check=False)
     return 0
 
 
