@@ -14,7 +14,6 @@ so the store, the services and openpyxl are only imported by the command that ne
 from __future__ import annotations
 
 import argparse
-import contextlib
 import io
 import json
 import os
@@ -22,7 +21,7 @@ import sys
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from app.i18n import N_, _
 
@@ -34,6 +33,7 @@ if TYPE_CHECKING:
     from app.services.auth import Actor
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_UNUSABLE = 0, 1, 2
+T = TypeVar("T")
 RULES = ("office", "bar", "foot-spa", "custom")  # app.services.setup.RulesTemplate
 
 SOURCE_LABELS = {
@@ -395,20 +395,26 @@ def _staff_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _apply_import(args: argparse.Namespace, apply: Callable[[Session, Actor], T]) -> T:
+    """Run `apply` as the branch's supervisor in one transaction; --dry-run rolls it back."""
+    store = _open(args)
+    try:
+        with store.sessions() as session:  # closing without a commit rolls everything back
+            _branch, actor = _acting_supervisor(session, args.branch_name)
+            result = apply(session, actor)
+            if not args.dry_run:
+                session.commit()
+    finally:
+        store.close()
+    return result
+
+
 def _staff_import(args: argparse.Namespace) -> int:
     from app.importers.staff import read_roster
     from app.services.staff import apply_import
 
     roster = read_roster(args.file)  # first: an unusable file never opens the store
-    store = _open(args)
-    try:
-        with store.sessions() as session:  # closing without a commit rolls everything back
-            _branch, actor = _acting_supervisor(session, args.branch_name)
-            outcome = apply_import(session, actor, roster.good)
-            if not args.dry_run:
-                session.commit()
-    finally:
-        store.close()
+    outcome = _apply_import(args, lambda session, actor: apply_import(session, actor, roster.good))
     if args.json:
         _print_json(
             {
@@ -545,15 +551,7 @@ def _calendar_import(args: argparse.Namespace) -> int:
     from app.services.calendar import import_days
 
     days = read_calendar(args.file)  # first: an unusable file never opens the store
-    store = _open(args)
-    try:
-        with store.sessions() as session:  # closing without a commit rolls everything back
-            _branch, actor = _acting_supervisor(session, args.branch_name)
-            accepted = import_days(session, actor, days.good)
-            if not args.dry_run:
-                session.commit()
-    finally:
-        store.close()
+    accepted = _apply_import(args, lambda session, actor: import_days(session, actor, days.good))
     if args.json:
         _print_json(
             {"accepted": accepted, "rejected": _rejected(days.errors), "dry_run": args.dry_run}
@@ -645,17 +643,12 @@ def _year_month(text: str) -> tuple[int, int]:
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    """Write `path` whole or not at all: a `.part` file beside it, then a rename."""
-    part = path.with_name(path.name + ".part")
+    """Write `path` whole or not at all (app.fileio), with the reason for the user."""
+    from app.fileio import write_atomically
+
     try:
-        with part.open("wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(part, path)
+        write_atomically(path, data)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            part.unlink(missing_ok=True)
         raise CliError(
             _("Cannot write {file}: {reason}").format(file=path, reason=exc.strerror or exc)
         ) from None

@@ -6,10 +6,11 @@ is an office document that goes round Excel and comes back as an import.
 
 from __future__ import annotations
 
-import os
+import io
 import unicodedata
 from pathlib import Path
 
+from app.fileio import write_atomically
 from app.services.staff import StaffRecord
 
 HEADERS = ("工号", "姓名", "手机", "入职日期", "岗位", "状态")
@@ -53,12 +54,9 @@ def write_roster(records: list[StaffRecord], path: Path) -> None:
     for letter, width in zip("ABCDEF", _widths(records), strict=True):
         sheet.column_dimensions[letter].width = width
 
-    part = path.with_name(path.name + ".part")
-    try:
-        book.save(part)
-        os.replace(part, path)
-    finally:
-        part.unlink(missing_ok=True)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    write_atomically(path, buffer.getvalue())
 
 
 def _widths(records: list[StaffRecord]) -> list[float]:

@@ -9,7 +9,6 @@ sessions never print.
 from __future__ import annotations
 
 import errno
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +17,7 @@ from PySide6.QtCore import QRect, QRectF, QSizeF, QStandardPaths, Qt
 from PySide6.QtGui import QGuiApplication, QImage, QPageLayout, QPageSize, QPaintDevice, QPainter
 from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 
+from app.fileio import write_atomically
 from app.i18n import _
 from app.ui import widgets
 
@@ -221,20 +221,6 @@ def safe_file_name(name: str) -> str:
     """A name every file system accepts: no path separators or Windows-reserved characters."""
     cleaned = "".join("_" if c in '<>:"/\\|?*' or ord(c) < 32 else c for c in name).strip(" .")
     return cleaned or "document"
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write beside the target, then rename over it: a full disk never leaves half a file."""
-    part = path.with_name(path.name + ".part")
-    try:
-        with part.open("wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(part, path)
-    except BaseException:
-        part.unlink(missing_ok=True)
-        raise
 
 
 def describe_os_error(exc: OSError) -> str:

@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
+from app import fileio
 from app.ui import printing
 
 if TYPE_CHECKING:
@@ -147,7 +148,7 @@ def test_a_failed_write_names_the_file_and_leaves_nothing(
     monkeypatch.setattr(
         QFileDialog, "getSaveFileName", staticmethod(lambda *_a: (str(existing), ""))
     )
-    monkeypatch.setattr(printing.os, "fsync", lambda _fd: full_disk(existing, b""))
+    monkeypatch.setattr(fileio.os, "fsync", lambda _fd: full_disk(existing, b""))
     assert printing.save_pdf(None, PDF, "old") is None
     assert "磁盘已满" in messages.errors[1]
     assert existing.read_bytes() == b"old" and list(tmp_path.glob("*.part")) == []
