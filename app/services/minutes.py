@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import mimetypes
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -403,6 +404,15 @@ def _content(
             }
             for s in sigs
         ],
+        # Attachments are sealed by their hashes: the fingerprint covers them too.
+        "attachments": [
+            {"filename": a.filename, "kind": a.kind, "sha256": hashlib.sha256(a.data).hexdigest()}
+            for a in session.scalars(
+                select(Attachment)
+                .where(Attachment.meeting_id == meeting.id)
+                .order_by(Attachment.id)
+            )
+        ],
         "revision": revision,
         "amendment_reason": draft.amendment_reason.strip() if revision > 1 else "",
         # Reprints use the language the minutes were finalized in, so that every copy of a
@@ -616,6 +626,7 @@ class AttachmentInfo:
     filename: str
     content_type: str
     size: int
+    kind: str = "signin_scan"  # or "attachment": any file kept with the minutes
 
 
 def attach_scan(
@@ -644,13 +655,49 @@ def attach_scan(
     return AttachmentInfo(row.id, filename, content_type, len(data))
 
 
-def attachments(session: Session, actor: Actor, meeting_id: int) -> list[AttachmentInfo]:
+def attach_file(
+    session: Session, actor: Actor, meeting_id: int, filename: str, data: bytes
+) -> AttachmentInfo:
+    """Any document that belongs to the minutes (a handout, a photo of the whiteboard)."""
+    require_supervisor(actor)
+    meetings.require_editable(meetings.get(session, actor, meeting_id))
+    if not data:
+        raise ValidationError(_("{file} is empty.").format(file=filename), field="file")
+    if len(data) > MAX_SCAN_BYTES:
+        raise ValidationError(_("{file} is larger than 20 MB.").format(file=filename), field="file")
+    content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    row = Attachment(
+        branch_id=actor.branch_id,
+        meeting_id=meeting_id,
+        kind="attachment",
+        filename=filename,
+        content_type=content_type,
+        data=data,
+    )
+    session.add(row)
+    session.flush()
+    return AttachmentInfo(row.id, filename, content_type, len(data), "attachment")
+
+
+def remove_attachment(session: Session, actor: Actor, attachment_id: int) -> None:
+    require_supervisor(actor)
+    row = session.get(Attachment, attachment_id)
+    if row is None or row.branch_id != actor.branch_id:
+        raise NotFound(_("No such attachment."))
+    meetings.require_editable(meetings.get(session, actor, row.meeting_id))
+    session.delete(row)
+
+
+def attachments(
+    session: Session, actor: Actor, meeting_id: int, kind: str | None = None
+) -> list[AttachmentInfo]:
     require_supervisor(actor)
     meetings.get(session, actor, meeting_id)
-    rows = session.scalars(
-        select(Attachment).where(Attachment.meeting_id == meeting_id).order_by(Attachment.id)
-    )
-    return [AttachmentInfo(r.id, r.filename, r.content_type, len(r.data)) for r in rows]
+    query = select(Attachment).where(Attachment.meeting_id == meeting_id)
+    if kind is not None:
+        query = query.where(Attachment.kind == kind)
+    rows = session.scalars(query.order_by(Attachment.id))
+    return [AttachmentInfo(r.id, r.filename, r.content_type, len(r.data), r.kind) for r in rows]
 
 
 def attachment_data(session: Session, actor: Actor, attachment_id: int) -> bytes:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
+from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QColor, QFont, QHideEvent, QKeySequence, QShortcut
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -479,6 +481,24 @@ class MinutesEditor(QWidget):
         self.carried.setAccessibleName(_("Open items from earlier meetings"))
         self.carried.itemChanged.connect(self._carried_changed)
         self.body_layout.addWidget(self.carried)
+
+        self.body_layout.addSpacing(14)
+        self.body_layout.addWidget(widgets.heading(_("Attachments"), 1.15, body))
+        self.attachment_list = QListWidget(body)
+        self.attachment_list.setAccessibleName(_("Attachments"))
+        self.attachment_list.currentRowChanged.connect(lambda _row: self._update_enabled())
+        self.body_layout.addWidget(self.attachment_list)
+        self.attach_button = QPushButton(_("Attach a file…"), body)
+        self.attach_button.clicked.connect(self.choose_attachment)
+        self.save_attachment_button = QPushButton(_("Save a copy…"), body)
+        self.save_attachment_button.clicked.connect(self.save_attachment)
+        self.remove_attachment_button = QPushButton(_("Remove attachment"), body)
+        self.remove_attachment_button.clicked.connect(self.remove_attachment)
+        self.body_layout.addLayout(
+            self._buttons(
+                self.attach_button, self.save_attachment_button, self.remove_attachment_button
+            )
+        )
         self.body_layout.addStretch(1)
 
         self.scroll_area = QScrollArea(self)
@@ -527,6 +547,7 @@ class MinutesEditor(QWidget):
             self.draft = minutes.load_draft(session, self.actor, self.meeting_id)
             items = minutes.action_items(session, self.actor, self.meeting_id)
             carried = minutes.carried_over(session, self.actor, self.meeting_id)
+            self.files = minutes.attachments(session, self.actor, self.meeting_id, "attachment")
         summary = self.summary
         self.read_only = self.status in (MeetingStatus.FINALIZED, MeetingStatus.CANCELLED)
         parts = [
@@ -547,6 +568,7 @@ class MinutesEditor(QWidget):
             self.items_model.today = clock.branch_today(self.tz)
             self.items_model.set_records(items)
             self._show_carried(carried)
+            self._show_files()
         finally:
             self._loading = False
         self._show_state()
@@ -696,6 +718,10 @@ class MinutesEditor(QWidget):
     def _update_enabled(self) -> None:
         self._fit_lists()
         editable = not self.read_only
+        chosen = 0 <= self.attachment_list.currentRow() < len(self.files)
+        self.attach_button.setEnabled(editable)
+        self.save_attachment_button.setEnabled(chosen)
+        self.remove_attachment_button.setEnabled(editable and chosen)
         self.add_decision_button.setEnabled(editable)
         self.remove_decision_button.setEnabled(editable and self.decisions.count() > 0)
         self.add_item_button.setEnabled(editable)
@@ -923,6 +949,66 @@ class MinutesEditor(QWidget):
             return None
         revision = self.revision if self.status == MeetingStatus.FINALIZED else None
         return pdf, minutes_file_name(self.summary, revision)
+
+    # --- attachments ------------------------------------------------------------------
+
+    def _show_files(self) -> None:
+        self.attachment_list.clear()
+        for f in self.files:
+            self.attachment_list.addItem(
+                _("{file} ({size} KB)").format(file=f.filename, size=max(1, f.size // 1024))
+            )
+        if not self.files:
+            self.attachment_list.addItem(_("No attachments."))
+
+    def choose_attachment(self) -> None:
+        name, _selected = QFileDialog.getOpenFileName(self, _("Attach a file"))
+        if name:
+            self.attach(Path(name))
+
+    def attach(self, path: Path) -> bool:
+        try:
+            data = path.read_bytes()
+            with self.store.transaction() as session:
+                minutes.attach_file(session, self.actor, self.meeting_id, path.name, data)
+        except OSError as exc:
+            widgets.show_error(
+                self,
+                _("Cannot read {file}: {reason}").format(file=path, reason=exc.strerror or exc),
+            )
+            return False
+        except ServiceError as exc:
+            widgets.show_error(self, str(exc))
+            return False
+        self.refresh()
+        self.changed.emit()
+        return True
+
+    def save_attachment(self) -> None:
+        row = self.attachment_list.currentRow()
+        if not 0 <= row < len(self.files):
+            return
+        with self.store.reading() as session:
+            data = minutes.attachment_data(session, self.actor, self.files[row].id)
+        printing.save_file(self, data, self.files[row].filename)
+
+    def remove_attachment(self) -> None:
+        row = self.attachment_list.currentRow()
+        if not 0 <= row < len(self.files):
+            return
+        chosen = self.files[row]
+        if not widgets.confirm(
+            self, _("Remove {file} from the minutes?").format(file=chosen.filename)
+        ):
+            return
+        try:
+            with self.store.transaction() as session:
+                minutes.remove_attachment(session, self.actor, chosen.id)
+        except ServiceError as exc:
+            widgets.show_error(self, str(exc))
+            return
+        self.refresh()
+        self.changed.emit()
 
     def print_minutes(self) -> bool:
         made = self._pdf()

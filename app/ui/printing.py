@@ -236,20 +236,34 @@ def describe_os_error(exc: OSError) -> str:
 def save_pdf(parent: QWidget | None, pdf: bytes, suggested_name: str) -> Path | None:
     """Ask where to save (".pdf" added when missing) and write the file; None if cancelled
     or it could not be written (the user was told why)."""
+    return save_file(parent, pdf, suggested_name, ".pdf", _("Save as PDF"), _("PDF files (*.pdf)"))
+
+
+def save_file(
+    parent: QWidget | None,
+    data: bytes,
+    suggested_name: str,
+    suffix: str = "",
+    title: str | None = None,
+    file_filter: str = "",
+) -> Path | None:
+    """Ask where to save `data` and write it whole; None if cancelled or not written.
+
+    With `suffix`, a name without it gets it added."""
     name = safe_file_name(suggested_name)
-    if not name.lower().endswith(".pdf"):
-        name += ".pdf"
+    if suffix and not name.lower().endswith(suffix):
+        name += suffix
     chosen, _filter = QFileDialog.getSaveFileName(
-        parent, _("Save as PDF"), str(_start_folder() / name), _("PDF files (*.pdf)")
+        parent, title or _("Save a copy"), str(_start_folder() / name), file_filter
     )
     if not chosen:
         return None
     path = Path(chosen)
-    if path.suffix.lower() != ".pdf":
-        path = path.with_name(path.name + ".pdf")
+    if suffix and path.suffix.lower() != suffix:
+        path = path.with_name(path.name + suffix)
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
-        write_atomically(path, pdf)
+        write_atomically(path, data)
     except OSError as exc:
         QApplication.restoreOverrideCursor()
         widgets.show_error(

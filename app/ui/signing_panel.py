@@ -308,7 +308,7 @@ class SigningPanel(QWidget):
                     names.get(meeting.minute_taker_staff_id, ""),
                 )
             needs_taker = meeting.kind in meetings.NEEDS_MINUTE_TAKER
-            scans = minutes.attachments(session, self.actor, self.meeting_id)
+            scans = minutes.attachments(session, self.actor, self.meeting_id, "signin_scan")
         rows = signer_rows(call, sigs, self.summary.host, taker, needs_taker)
         self.model.set_records(rows)
         fit_columns(self.table, range(3))

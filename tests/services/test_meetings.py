@@ -365,3 +365,23 @@ def test_the_minute_taker_can_be_cleared(
         assert session.get(Meeting, mid).minute_taker_staff_id == team[0].staff_id  # type: ignore[union-attr]
         meetings.set_people(session, supervisor, mid, minute_taker_staff_id=None)
         assert session.get(Meeting, mid).minute_taker_staff_id is None  # type: ignore[union-attr]
+
+
+def test_attachments_are_sealed_by_the_fingerprint(
+    store: Store, supervisor: Actor, team: list[Actor]
+) -> None:
+    mid = _complete_weekly(store, supervisor, team)
+    with store.transaction() as session:
+        with pytest.raises(ValidationError):
+            minutes.attach_file(session, supervisor, mid, "空.txt", b"")
+        info = minutes.attach_file(session, supervisor, mid, "讲义.pdf", b"%PDF-1.4 handout")
+        assert (info.kind, info.content_type) == ("attachment", "application/pdf")
+        first = minutes.finalize(session, supervisor, mid)
+        with pytest.raises(ServiceError):
+            minutes.remove_attachment(session, supervisor, info.id)
+        minutes.amend(session, supervisor, mid, "换讲义")
+        minutes.remove_attachment(session, supervisor, info.id)
+        minutes.attach_file(session, supervisor, mid, "讲义.pdf", b"%PDF-1.4 handout v2")
+        second = minutes.finalize(session, supervisor, mid)
+        assert [a.filename for a in minutes.attachments(session, supervisor, mid)] == ["讲义.pdf"]
+    assert first.fingerprint != second.fingerprint

@@ -403,3 +403,32 @@ def test_verify_dialog_accepts_a_dropped_file(
     assert (
         dialog.verification is not None and dialog.verification.verdict is minutes.Verdict.UNKNOWN
     )
+
+
+def test_attach_save_and_remove_a_file(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    messages: Messages,
+    mid: int,
+    open_editor: Callable[[int], MinutesEditor],
+) -> None:
+    editor = open_editor(mid)
+    handout = tmp_path / "讲义.pdf"
+    handout.write_bytes(b"%PDF-1.4 handout")
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileName", staticmethod(lambda *_a, **_k: (str(handout), ""))
+    )
+    editor.attach_button.click()
+    assert editor.attachment_list.item(0).text().startswith("讲义.pdf")
+    editor.attachment_list.setCurrentRow(0)
+    copy = tmp_path / "副本.pdf"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *_a, **_k: (str(copy), ""))
+    )
+    editor.save_attachment_button.click()
+    assert copy.read_bytes() == b"%PDF-1.4 handout"
+    monkeypatch.setattr(printing.widgets, "confirm", lambda *_a, **_k: True)
+    editor.remove_attachment_button.click()
+    assert editor.files == [] and editor.attachment_list.item(0).text() == "暂无附件。"
+    assert editor.attach(tmp_path / "missing.pdf") is False
+    assert "missing.pdf" in messages.errors[-1]
