@@ -59,8 +59,9 @@ class WorkRule:
     late_bands: tuple[Band, ...] = ()
     early_bands: tuple[Band, ...] = ()
     missing_punch: Band = field(default_factory=lambda: Band(0))  # per missing punch
-    # Oral warning per case; once a person's late + early count in a calendar month exceeds
-    # this, each further case is a written warning. None: never written.
+    # Oral warning per case; once a person's count of warning cases in a calendar month
+    # (late arrivals, early leaves, missing punches whose band warns) exceeds this, each
+    # further case is a written warning. None: never written.
     written_after: int | None = None
     exempt_late_per_month: int = 0  # the first N late arrivals in a month cost nothing
 
@@ -94,7 +95,9 @@ class WorkRule:
             late_bands=tuple(band(b) for b in data.get("late_bands", [])),
             early_bands=tuple(band(b) for b in data.get("early_bands", [])),
             missing_punch=band(data.get("missing_punch", {"min_minutes": 0})),
-            written_after=data.get("written_after"),
+            written_after=(
+                None if data.get("written_after") is None else int(data["written_after"])
+            ),
             exempt_late_per_month=int(data.get("exempt_late_per_month", 0)),
         )
 
