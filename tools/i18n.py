@@ -89,7 +89,11 @@ def add(part: Path, entries: dict[str, str]) -> int:
     else:
         catalog = Catalog(locale="zh_CN", domain="branchdesk", charset="utf-8")
     for msgid, msgstr in entries.items():
-        catalog.add(msgid, msgstr)
+        existing = catalog.get(msgid)
+        if existing is not None:
+            existing.string = msgstr  # a corrected translation replaces the old one
+        else:
+            catalog.add(msgid, msgstr)
     part.parent.mkdir(parents=True, exist_ok=True)
     with part.open("wb") as fh:
         write_po(fh, catalog, width=100, sort_output=True, no_location=True)

@@ -9,7 +9,7 @@ timestamp or software name in the PNG metadata).
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from app.i18n import _
 from app.reports.fonts import use_cjk_font_in_charts
@@ -74,12 +74,12 @@ def attendance_by_week_png(
     return _png(fig, dpi)
 
 
-def _figure() -> Figure:
+def _figure(size: tuple[float, float] = SIZE_INCHES) -> Figure:
     use_cjk_font_in_charts()
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=SIZE_INCHES)
+    fig = Figure(figsize=size)
     FigureCanvasAgg(fig)
     return fig
 
@@ -88,3 +88,80 @@ def _png(fig: Figure, dpi: int) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
     return buf.getvalue()
+
+
+LATE_COLOR = "#c0504d"
+LATE_SIZE_INCHES = (6.6, 6.2)  # two charts stacked: weeks above, people below
+TOP_PEOPLE = 15
+
+
+def late_by_week_png(
+    weeks: list[tuple[str, int]], people: list[tuple[str, int]], *, dpi: int = DPI
+) -> bytes:
+    """Late arrivals per week (above) and per person (below, the TOP_PEOPLE with most, as
+    horizontal bars so that names read level). `weeks` is [(label, count)] in order;
+    `people` is [(name, count)] in any order: ties go by name, people without a
+    late arrival are left out. Empty data gives charts that say so."""
+    from matplotlib.ticker import MaxNLocator
+
+    fig = _figure(LATE_SIZE_INCHES)
+    week_ax, person_ax = fig.subplots(2, 1, gridspec_kw={"height_ratios": (2, 3)})
+
+    week_ax.set_title(_("Late arrivals by week"), fontsize=11)
+    _plain_axes(week_ax, "y")
+    if weeks:  # weeks without a late arrival still show, as zero
+        bars = week_ax.bar(
+            range(len(weeks)), [count for _label, count in weeks], width=0.6, color=LATE_COLOR
+        )
+        week_ax.set_xticks(range(len(weeks)), [label for label, _count in weeks])
+        week_ax.bar_label(bars, padding=2, fontsize=8)
+        week_ax.set_xlim(-0.6, max(len(weeks), 4) - 0.4)
+        week_ax.set_ylim(0, max(1, *(count for _label, count in weeks)) * 1.18)
+        week_ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    else:
+        _nothing(week_ax)
+
+    person_ax.set_title(
+        _("Late arrivals by person (top {count})").format(count=TOP_PEOPLE), fontsize=11
+    )
+    _plain_axes(person_ax, "x")
+    ranked = sorted(
+        ((name, count) for name, count in people if count > 0), key=lambda p: (-p[1], p[0])
+    )[:TOP_PEOPLE]
+    if ranked:
+        rows = list(range(len(ranked)))[::-1]  # the most at the top
+        bars = person_ax.barh(
+            rows, [count for _name, count in ranked], height=0.6, color=LATE_COLOR
+        )
+        person_ax.set_yticks(rows, [name for name, _count in ranked])
+        person_ax.bar_label(bars, padding=2, fontsize=8)
+        person_ax.set_ylim(-0.6, max(len(ranked), 5) - 0.4)
+        person_ax.set_xlim(0, ranked[0][1] * 1.12)
+        person_ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    else:
+        _nothing(person_ax)
+    fig.tight_layout()
+    return _png(fig, dpi)
+
+
+def _plain_axes(ax: Any, grid_axis: str) -> None:
+    ax.tick_params(labelsize=8.5)
+    ax.grid(axis=grid_axis, color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
+def _nothing(ax: Any) -> None:
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.text(
+        0.5,
+        0.5,
+        _("No late arrivals"),
+        transform=ax.transAxes,
+        ha="center",
+        va="center",
+        fontsize=10,
+        color="#777777",
+    )
