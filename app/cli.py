@@ -1,5 +1,6 @@
 """Headless commands for scripts and for setting up a PC: init, demo, staff, calendar,
-meetings, export (sign-in sheets, minutes, the monthly meeting report) and verify.
+meetings, export (sign-in sheets, minutes, the monthly meeting report), verify, import
+(a clock machine's punches), attendance (a day, a month) and rules (who follows which).
 
 The CLI acts as the branch's supervisor. With several branches in the store, `--branch
 NAME` chooses one; without it the first branch (lowest id) is used and stderr says so.
@@ -118,6 +119,8 @@ def add_commands(parser: argparse.ArgumentParser) -> None:
     cal_imp.set_defaults(handler=_calendar_import)
 
     _add_meeting_commands(commands, branch_opt, json_opt)
+    add_import_commands(commands, branch_opt, json_opt)
+    _add_attendance_commands(commands, branch_opt, json_opt)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -329,6 +332,12 @@ def _demo(args: argparse.Namespace) -> int:
                 created=report.meetings_created,
                 held=report.meetings_held,
                 finalized=report.minutes_finalized,
+            )
+        )
+    if report.punches_added or report.requests_added:
+        print(
+            _("Attendance: {punches} punches and {requests} requests added.").format(
+                punches=report.punches_added, requests=report.requests_added
             )
         )
     if report.years_seeded:
@@ -865,3 +874,378 @@ def _verify(args: argparse.Namespace) -> int:
                 )
             )
     return code
+
+
+# --- import, attendance, rules ---------------------------------------------------------
+
+
+def add_import_commands(
+    commands: Any, branch_opt: argparse.ArgumentParser, json_opt: argparse.ArgumentParser
+) -> Any:
+    """`branchdesk import WHAT FILE`: one subcommand per kind of file; returns the group's
+    subparsers so that later kinds (e.g. `import weekly`) are added the same way."""
+    group = commands.add_parser("import", help="import a file: a clock machine's punches")
+    what = group.add_subparsers(dest="what", metavar="WHAT", required=True)
+    punches = what.add_parser(
+        "punches",
+        parents=[branch_opt, json_opt],
+        help="punches exported by a clock machine (CSV/TXT/XLSX); times in the branch's zone",
+    )
+    punches.add_argument("file", type=Path, metavar="FILE")
+    punches.add_argument("--dry-run", action="store_true", help="check and report, save nothing")
+    punches.set_defaults(handler=_import_punches)
+    return what
+
+
+def _add_attendance_commands(
+    commands: Any, branch_opt: argparse.ArgumentParser, json_opt: argparse.ArgumentParser
+) -> None:
+    attendance = commands.add_parser("attendance", help="attendance results (考勤)")
+    att_cmds = attendance.add_subparsers(dest="action", metavar="ACTION", required=True)
+    day = att_cmds.add_parser(
+        "day", parents=[branch_opt, json_opt], help="everyone's result for one work date"
+    )
+    day.add_argument("date", type=_iso_date, metavar="YYYY-MM-DD")
+    day.add_argument("--staff", nargs="+", metavar="NO", help="only these employee numbers")
+    day.set_defaults(handler=_attendance_day)
+    month = att_cmds.add_parser(
+        "month",
+        parents=[branch_opt, json_opt],
+        help="each person's days and totals for a month (finished days only)",
+    )
+    month.add_argument("month", type=_year_month, metavar="YYYY-MM")
+    month.add_argument("--staff", nargs="+", metavar="NO", help="only these employee numbers")
+    month.set_defaults(handler=_attendance_month)
+
+    rules = commands.add_parser("rules", help="work rules (考勤规则) and who follows which")
+    rule_cmds = rules.add_subparsers(dest="action", metavar="ACTION", required=True)
+    listing = rule_cmds.add_parser("list", parents=[branch_opt, json_opt], help="the rules")
+    listing.set_defaults(handler=_rules_list)
+    set_cmd = rule_cmds.add_parser(
+        "set",
+        parents=[branch_opt, json_opt],
+        help="from a date on, the whole branch (or the listed staff) follow a rule",
+    )
+    set_cmd.add_argument("--rules", required=True, choices=sorted(_rule_templates()))
+    set_cmd.add_argument("--staff", nargs="+", metavar="NO", help="only these employee numbers")
+    set_cmd.add_argument(
+        "--from",
+        dest="effective_from",
+        type=_iso_date,
+        metavar="YYYY-MM-DD",
+        help="the first date under the rule (default: today)",
+    )
+    set_cmd.set_defaults(handler=_rules_set)
+
+
+def _rule_templates() -> tuple[str, ...]:
+    return tuple(r for r in RULES if r != "custom")
+
+
+def _staff_ids(session: Session, branch: Branch, numbers: list[str] | None) -> list[int] | None:
+    """The ids of the given employee numbers (None: no list given)."""
+    from app.services.staff import find_by_employee_no
+
+    if numbers is None:
+        return None
+    ids = []
+    for number in numbers:
+        person = find_by_employee_no(session, branch.id, number.strip())
+        if person is None:
+            raise CliError(
+                _("There is no employee number {no} in {branch}.").format(
+                    no=number, branch=branch.name
+                )
+            )
+        ids.append(person.id)
+    return ids
+
+
+def _import_punches(args: argparse.Namespace) -> int:
+    from app.importers.punches import read_punches
+    from app.services.attendance import PunchImportResult, import_punches
+
+    def apply(session: Session, actor: Actor) -> PunchImportResult:
+        from app.services.setup import current_branch
+
+        # The file's times are the branch's wall clock; an unusable file raises here,
+        # before anything is written.
+        punches = read_punches(args.file, current_branch(session, actor).timezone)
+        return import_punches(session, actor, punches.rows)
+
+    result = _apply_import(args, apply)
+    unknown = [
+        {
+            "employee_no": u.employee_no,
+            "name": u.name,
+            "name_on_record": u.name_on_record,
+            "lines": list(u.lines),
+        }
+        for u in result.unknown_employees
+    ]
+    if args.json:
+        _print_json(
+            {
+                "accepted": result.accepted,
+                "duplicates": result.duplicates,
+                "rejected": [{"line": r.line, "reason": r.reason} for r in result.rejected],
+                "unknown_employees": unknown,
+                "dry_run": args.dry_run,
+            }
+        )
+        return EXIT_OK
+    print(
+        _(
+            "{file}: {accepted} punches imported, {duplicates} already there, "
+            "{rejected} rejected, {unknown} not matched to the roster."
+        ).format(
+            file=args.file.name,
+            accepted=result.accepted,
+            duplicates=result.duplicates,
+            rejected=len(result.rejected),
+            unknown=sum(len(u.lines) for u in result.unknown_employees),
+        )
+    )
+    for row in result.rejected:
+        print(_("  line {line}: {reason}").format(line=row.line, reason=row.reason))
+    for u in result.unknown_employees:
+        lines = ", ".join(str(n) for n in u.lines)
+        if u.name_on_record is None:
+            print(
+                _("  {no} {name} is not on the roster (lines {lines}).").format(
+                    no=u.employee_no, name=u.name, lines=lines
+                )
+            )
+        else:
+            print(
+                _("  {no} is {record} on the roster, not {name} (lines {lines}).").format(
+                    no=u.employee_no, record=u.name_on_record, name=u.name, lines=lines
+                )
+            )
+    if args.dry_run:
+        print(_("Dry run: nothing was saved."))
+    return EXIT_OK
+
+
+def _time_text(value: Any) -> str | None:
+    return value.isoformat(timespec="seconds") if value is not None else None
+
+
+def _day_json(result: Any) -> dict[str, Any]:
+    return {
+        "status": result.status.value,
+        "late_minutes": result.late_minutes,
+        "early_minutes": result.early_minutes,
+        "points": result.points,
+        "missing_punches": result.missing_punches,
+        "warnings": list(result.warnings),
+        "first_in": _time_text(result.first_in),
+        "last_out": _time_text(result.last_out),
+        "overtime_minutes": result.overtime_minutes,
+        "leave_type": result.leave_type,
+        "leave_minutes": result.leave_minutes,
+        "exempted": result.exempted,
+        "excused": result.excused,
+        "notes": list(result.notes),
+    }
+
+
+def _attendance_month(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from app.services import attendance
+
+    year, month = args.month
+    store = _open(args)
+    try:
+        with store.reading() as session:
+            branch, actor = _acting_supervisor(session, args.branch_name)
+            ids = _staff_ids(session, branch, args.staff)
+            people = attendance.month(session, actor, ids, year, month)
+    finally:
+        store.close()
+    label = f"{year:04d}-{month:02d}"
+    if args.json:
+        _print_json(
+            {
+                "month": label,
+                "staff": [
+                    {
+                        "employee_no": p.employee_no,
+                        "name": p.name,
+                        "days": {d.work_date.isoformat(): _day_json(d) for d in p.days},
+                        "totals": asdict(p.totals),
+                    }
+                    for p in people
+                ],
+            }
+        )
+        return EXIT_OK
+    judged = max((p.days[-1].work_date for p in people if p.days), default=None)
+    if judged is None:
+        print(_("{month}: no finished working days yet.").format(month=label))
+        return EXIT_OK
+    print(_("{month}, up to {date}:").format(month=label, date=judged.isoformat()))
+    _print_table(
+        [
+            _("Employee no."),
+            _("Name"),
+            _("Late count"),
+            _("Late minutes"),
+            _("Early leave count"),
+            _("Early leave minutes"),
+            _("Missed punches"),
+            _("Absent days"),
+            _("Leave days"),
+            _("Overtime minutes"),
+            _("Points deducted"),
+            _("Warnings"),
+        ],
+        [
+            [
+                p.employee_no,
+                p.name,
+                *(
+                    str(v)
+                    for v in (
+                        p.totals.late_count,
+                        p.totals.late_minutes,
+                        p.totals.early_count,
+                        p.totals.early_minutes,
+                        p.totals.missing_punches,
+                        p.totals.absent_days,
+                        p.totals.leave_days,
+                        p.totals.overtime_minutes,
+                        p.totals.points,
+                        p.totals.warnings,
+                    )
+                ),
+            ]
+            for p in people
+        ],
+    )
+    return EXIT_OK
+
+
+def _attendance_day(args: argparse.Namespace) -> int:
+    from app.services import attendance
+    from app.services.clock import branch_today
+
+    store = _open(args)
+    try:
+        with store.reading() as session:
+            branch, actor = _acting_supervisor(session, args.branch_name)
+            ids = _staff_ids(session, branch, args.staff)
+            rows = attendance.day(session, actor, args.date, staff_ids=ids)
+            complete = args.date < branch_today(branch.timezone)
+    finally:
+        store.close()
+    if args.json:
+        _print_json(
+            {
+                "date": args.date.isoformat(),
+                "complete": complete,
+                "staff": [
+                    {
+                        "employee_no": r.employee_no,
+                        "name": r.name,
+                        **_day_json(r.result),
+                        "punches": [_time_text(p) for p in r.punches],
+                    }
+                    for r in rows
+                ],
+            }
+        )
+        return EXIT_OK
+    print(args.date.isoformat() + ("" if complete else _(" (the day is not over yet)")))
+    _print_table(
+        [
+            _("Employee no."),
+            _("Name"),
+            _("Status"),
+            _("Check-in"),
+            _("Check-out"),
+            _("Late minutes"),
+            _("Early leave minutes"),
+            _("Points deducted"),
+        ],
+        [
+            [
+                r.employee_no,
+                r.name,
+                attendance.status_label(r.result.status),
+                r.result.first_in.strftime("%H:%M") if r.result.first_in else "",
+                r.result.last_out.strftime("%H:%M") if r.result.last_out else "",
+                str(r.result.late_minutes),
+                str(r.result.early_minutes),
+                str(r.result.points),
+            ]
+            for r in rows
+        ],
+    )
+    return EXIT_OK
+
+
+def _rules_list(args: argparse.Namespace) -> int:
+    from app.services import attendance
+
+    store = _open(args)
+    try:
+        with store.reading() as session:
+            _branch, actor = _acting_supervisor(session, args.branch_name)
+            rules = attendance.list_rules(session, actor)
+    finally:
+        store.close()
+    if args.json:
+        _print_json(
+            [
+                {
+                    "key": r.key,
+                    "name": r.name,
+                    "start": _hhmm(r.rule.start),
+                    "end": _hhmm(r.rule.end),
+                    "day_mode": r.rule.day_mode.value,
+                    "in_store": r.id is not None,
+                    "rule": r.rule.to_json(),
+                }
+                for r in rules
+            ]
+        )
+        return EXIT_OK
+    _print_table(
+        [_("Key"), _("Work rule"), _("Shift")],
+        [[r.key, r.name, f"{_hhmm(r.rule.start)}–{_hhmm(r.rule.end)}"] for r in rules],
+    )
+    return EXIT_OK
+
+
+def _rules_set(args: argparse.Namespace) -> int:
+    from app.services import attendance
+
+    store = _open(args)
+    try:
+        with store.transaction() as session:
+            branch, actor = _acting_supervisor(session, args.branch_name)
+            ids = _staff_ids(session, branch, args.staff)
+            change = attendance.set_rules(
+                session, actor, args.rules, ids, effective_from=args.effective_from
+            )
+    finally:
+        store.close()
+    if args.json:
+        _print_json(
+            {
+                "rules": change.key,
+                "name": change.name,
+                "effective_from": change.effective_from.isoformat(),
+                "staff": args.staff,
+            }
+        )
+        return EXIT_OK
+    who = ", ".join(args.staff) if args.staff else _("the whole branch")
+    print(
+        _("From {date}, {who} follow the rule {name}.").format(
+            date=change.effective_from.isoformat(), who=who, name=change.name
+        )
+    )
+    return EXIT_OK

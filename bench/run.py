@@ -232,7 +232,12 @@ def main(argv: list[str] | None = None) -> int:
         for fig in figures:
             print(fig.line())
     # The meeting documents' figures, each in its own process: they time first imports.
-    for script in ("bench_pdf.py", "bench_click_to_pdf.py"):
+    for script in (
+        "bench_pdf.py",
+        "bench_click_to_pdf.py",
+        "bench_attendance.py",
+        "bench_attendance_sheet.py",
+    ):
         extra = ["--json"] if args.json else []
         subprocess.run([sys.executable, str(Path(__file__).parent / script), *extra], check=False)
     return 0

@@ -1,5 +1,14 @@
 """SQLAlchemy 2.0 typed models, one module per aggregate."""
 
+from app.models.attendance import (
+    Appeal,
+    AttendanceRequest,
+    Punch,
+    RotaOverride,
+    RotaPattern,
+    RuleAssignment,
+    WorkRuleRecord,
+)
 from app.models.base import Base, UTCDateTime, utcnow
 from app.models.branch import Branch, Setting
 from app.models.calendar import CalendarDay, CalendarYear
@@ -20,6 +29,8 @@ __all__ = [
     "AbsenceNotice",
     "ActionItem",
     "AgendaTemplate",
+    "Appeal",
+    "AttendanceRequest",
     "Base",
     "Branch",
     "CalendarDay",
@@ -29,10 +40,15 @@ __all__ = [
     "MeetingAttendance",
     "MeetingSchedule",
     "MinutesRevision",
+    "Punch",
+    "RotaOverride",
+    "RotaPattern",
+    "RuleAssignment",
     "Setting",
     "Signature",
     "Staff",
     "UTCDateTime",
     "User",
+    "WorkRuleRecord",
     "utcnow",
 ]

@@ -20,10 +20,10 @@ shaded. The two kinds of missing punch share 缺; the 明细 sheet tells them ap
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from app.i18n import N_
-from app.services.day_engine import DayResult, DayStatus
+from app.services.day_engine import DayResult, DayStatus, month_totals
 
 SYMBOLS: dict[DayStatus, str] = {
     DayStatus.NORMAL: "√",
@@ -72,8 +72,6 @@ STATUS_LABELS: dict[DayStatus, str] = {
 }
 
 OFF_STATUSES = frozenset({DayStatus.REST, DayStatus.HOLIDAY})  # shaded on the sheet
-_LATE = frozenset({DayStatus.LATE, DayStatus.LATE_AND_EARLY})
-_EARLY = frozenset({DayStatus.EARLY, DayStatus.LATE_AND_EARLY})
 
 
 def symbol(result: DayResult) -> str:
@@ -116,43 +114,10 @@ def _fields(totals: SheetTotals) -> tuple[int, ...]:
 
 
 def totals_of(days: list[DayResult]) -> SheetTotals:
-    """The month's sums for one person.
-
-    A day is a late arrival when its status says so or it carries late minutes (a day
-    with a late check-in and no check-out is 缺 on the sheet but still late); likewise
-    early leave. Excused days (force majeure with an approved request) count neither as
-    a case nor in minutes; exempted ones (the month's free allowance) do count: they are
-    late arrivals that merely cost nothing. `leave_days` counts LEAVE days (part-day
-    leave is not a leave day); `warnings` counts warning cases, oral and written.
-    """
-    late_count = late_minutes = early_count = early_minutes = 0
-    missing = absent = leave = overtime = points = warnings = 0
-    for day in days:
-        if not day.excused:
-            if day.status in _LATE or day.late_minutes > 0:
-                late_count += 1
-                late_minutes += day.late_minutes
-            if day.status in _EARLY or day.early_minutes > 0:
-                early_count += 1
-                early_minutes += day.early_minutes
-        missing += day.missing_punches
-        absent += day.status is DayStatus.ABSENT
-        leave += day.status is DayStatus.LEAVE
-        overtime += day.overtime_minutes
-        points += day.points
-        warnings += len(day.warnings)
-    return SheetTotals(
-        late_count=late_count,
-        late_minutes=late_minutes,
-        early_count=early_count,
-        early_minutes=early_minutes,
-        missing_punches=missing,
-        absent_days=absent,
-        leave_days=leave,
-        overtime_minutes=overtime,
-        points=points,
-        warnings=warnings,
-    )
+    """The month's sums for one person: day_engine.month_totals, the one rule the CLI
+    and the GUI use too, without the written-warning split the sheet does not print."""
+    totals = month_totals(days)
+    return SheetTotals(**{f.name: getattr(totals, f.name) for f in fields(SheetTotals)})
 
 
 @dataclass(frozen=True)

@@ -468,3 +468,63 @@ def _length(intervals: Iterable[Interval]) -> timedelta:
 
 def _minutes(intervals: Iterable[Interval]) -> int:
     return _whole_minutes(_length(intervals))
+
+
+# --- a person's month in numbers (the sheet, the CLI and the GUI share it) -------------
+
+
+@dataclass(frozen=True)
+class MonthTotals:
+    """One person's month. A day counts as late when its status says so or it carries
+    late minutes (late in, no check-out); excused days count neither as a case nor in
+    minutes, exempted ones do (they only cost nothing). `leave_days` counts LEAVE days;
+    `warnings` counts warning cases, `written_warnings` the written ones among them."""
+
+    late_count: int = 0
+    late_minutes: int = 0
+    early_count: int = 0
+    early_minutes: int = 0
+    missing_punches: int = 0
+    absent_days: int = 0
+    leave_days: int = 0
+    overtime_minutes: int = 0
+    points: int = 0
+    warnings: int = 0
+    written_warnings: int = 0
+
+
+_LATE = frozenset({DayStatus.LATE, DayStatus.LATE_AND_EARLY})
+_EARLY = frozenset({DayStatus.EARLY, DayStatus.LATE_AND_EARLY})
+
+
+def month_totals(days: Iterable[DayResult]) -> MonthTotals:
+    late_count = late_minutes = early_count = early_minutes = 0
+    missing = absent = leave = overtime = points = warnings = written = 0
+    for day in days:
+        if not day.excused:
+            if day.status in _LATE or day.late_minutes > 0:
+                late_count += 1
+                late_minutes += day.late_minutes
+            if day.status in _EARLY or day.early_minutes > 0:
+                early_count += 1
+                early_minutes += day.early_minutes
+        missing += day.missing_punches
+        absent += day.status is DayStatus.ABSENT
+        leave += day.status is DayStatus.LEAVE
+        overtime += day.overtime_minutes
+        points += day.points
+        warnings += len(day.warnings)
+        written += sum(1 for w in day.warnings if w == WarningLevel.WRITTEN)
+    return MonthTotals(
+        late_count,
+        late_minutes,
+        early_count,
+        early_minutes,
+        missing,
+        absent,
+        leave,
+        overtime,
+        points,
+        warnings,
+        written,
+    )

@@ -1,7 +1,10 @@
 """A realistic demo branch to try the app on (and to show it): 演示网点 with its supervisor
 `demo` / `demo`, twelve account managers, two manager sign-ins, the working calendar and
 about three months of meetings: the past ones held (roll call, signatures, minutes; the
-weekly and monthly ones finalized), today's and the coming ones still scheduled.
+weekly and monthly ones finalized), today's and the coming ones still scheduled; and
+the same three months of attendance under the office rule: punches that agree with the
+morning meetings' roll call (mostly on time, some late, one forgotten check-out), the
+excused absences as approved leave, trips and field work, and one request still pending.
 
 Running it again refreshes the same data (an upsert) and changes nothing when the data is
 already there; other branches in the store are left alone. Past meetings are filled in
@@ -19,23 +22,27 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from app.i18n import _
 from app.models import (
+    AbsenceNotice,
     ActionItem,
+    AttendanceRequest,
     Branch,
     Meeting,
     MeetingAttendance,
     MeetingSchedule,
+    Punch,
     Signature,
     Staff,
     User,
 )
-from app.services import auth, calendar, meetings, minutes, rollcall
+from app.services import attendance, auth, calendar, meetings, minutes, rollcall
 from app.services.auth import Actor, Role
-from app.services.clock import branch_today
+from app.services.clock import branch_today, now_utc
+from app.services.day_engine import RequestKind
 from app.services.errors import ServiceError
 from app.services.meetings import MeetingKind, MeetingStatus
 from app.services.rollcall import AttendanceStatus, SignerRole
@@ -84,6 +91,8 @@ class DemoReport:
     meetings_held: int = 0  # past meetings given a roll call
     meetings_cancelled: int = 0
     minutes_finalized: int = 0
+    punches_added: int = 0
+    requests_added: int = 0
 
     @property
     def changed(self) -> bool:
@@ -96,6 +105,8 @@ class DemoReport:
             or self.meetings_created
             or self.meetings_held
             or self.meetings_cancelled
+            or self.punches_added
+            or self.requests_added
         )
 
 
@@ -155,6 +166,7 @@ def build_demo(session: Session) -> DemoReport:
     report.years_seeded = calendar.seed_from_package(session, branch.id)
     meetings.ensure_defaults(session, branch.id, host_name=DEMO_DISPLAY_NAME)
     _seed_meetings(session, branch, actor, today, report)
+    _seed_attendance(session, branch, actor, today, report)
     session.flush()
     return report
 
@@ -326,9 +338,7 @@ def _seed_meetings(
         taker = _MINUTE_TAKERS.get(MeetingKind(schedule.kind))
         if taker and schedule.minute_taker_staff_id is None:
             schedule.minute_taker_staff_id = people[taker].id
-    month = today.replace(day=1)
-    for _i in range(DEMO_MONTHS - 1):
-        month = (month - timedelta(days=1)).replace(day=1)
+    month = _first_demo_day(today)
     report.meetings_created = meetings.generate(
         session, branch.id, month, today + timedelta(days=DAYS_AHEAD)
     )
@@ -378,6 +388,14 @@ def _seed_meetings(
             minutes.finalize(session, actor, meeting.id)
             report.minutes_finalized += 1
     _tomorrows_notice(session, actor, branch.id, today, people, tz)
+
+
+def _first_demo_day(today: date) -> date:
+    """The first of the month DEMO_MONTHS - 1 months before today's."""
+    month = today.replace(day=1)
+    for _i in range(DEMO_MONTHS - 1):
+        month = (month - timedelta(days=1)).replace(day=1)
+    return month
 
 
 def _instant(day: date, at: time, tz: ZoneInfo) -> datetime:
@@ -571,6 +589,211 @@ def _tomorrows_notice(
         "当天上午直接去客户单位办理代发签约",
         _instant(today, time(16, 40), tz),
     )
+
+
+# --- three months of attendance -----------------------------------------------------------
+
+# What each excuse the managers gave for a morning meeting was, as an attendance request:
+# (kind, leave type, whole day or the morning only).
+_NOTICE_REQUESTS = {
+    "拜访重点客户": (RequestKind.FIELD, "", False),
+    "外出办理客户授信资料": (RequestKind.FIELD, "", False),
+    "身体不适，已请病假": (RequestKind.LEAVE, "病假", True),
+    "参加总行产品培训": (RequestKind.TRIP, "", True),
+    "陪同客户办理开户": (RequestKind.FIELD, "", False),
+    "家中有事，已请事假": (RequestKind.LEAVE, "事假", True),
+    "当天上午直接去客户单位办理代发签约": (RequestKind.FIELD, "", False),
+}
+_FORGETFUL = "A004"  # forgets to clock out once: the previous month's last working day
+P_LATE_FOR_WORK = 0.05  # on a day without a roll-call arrival to go by
+P_EARLY_LEAVE = 0.02
+_MORNING_OUT = (time(8, 30), time(11, 30))  # field work before coming in
+
+
+def _seed_attendance(
+    session: Session, branch: Branch, actor: Actor, today: date, report: DemoReport
+) -> None:
+    """Punches and requests for the demo months, consistent with the morning meetings.
+
+    Managers present at the 08:30 meeting clocked in a few minutes before they arrived;
+    one who missed it without notice was late for work too; an excused absence is an
+    approved request (leave or a trip: no punches; field work: in after 11:30). Punches
+    later than now are not made, so today fills in as the day goes on.
+    """
+    tz = ZoneInfo(branch.timezone)
+    first = _first_demo_day(today)
+    people = list(
+        session.scalars(
+            select(Staff)
+            .where(Staff.branch_id == branch.id, Staff.active.is_(True))
+            .order_by(Staff.employee_no)
+        )
+    )
+    covered = _seed_requests(session, branch, actor, first, today, tz, report)
+    arrivals: dict[tuple[int, date], tuple[str, time | None]] = {
+        (staff_id, day): (status, arrival)
+        for staff_id, day, status, arrival in session.execute(
+            select(
+                MeetingAttendance.staff_id,
+                Meeting.day,
+                MeetingAttendance.status,
+                MeetingAttendance.arrival,
+            )
+            .join(Meeting, Meeting.id == MeetingAttendance.meeting_id)
+            .where(
+                Meeting.branch_id == branch.id,
+                Meeting.kind == MeetingKind.MORNING.value,
+                Meeting.day.between(first, today),
+            )
+        )
+    }
+    book = attendance.RuleBook.load(session, branch.id)
+    cal = calendar.WorkCalendar.load(session, branch.id, range(first.year, today.year + 1))
+    plans = {
+        d: attendance.plan_day(d, book.rule_on(None, d), cal)
+        for d in (first + timedelta(days=i) for i in range((today - first).days + 1))
+    }
+    forgotten = max(
+        (d for d, plan in plans.items() if plan.working and d < today.replace(day=1)),
+        default=None,
+    )
+    now = now_utc()
+    wanted: dict[tuple[int, int], datetime] = {}
+    for day, plan in plans.items():
+        if not plan.working:
+            continue
+        for person in people:
+            if person.hire_date is not None and person.hire_date > day:
+                continue
+            cover = covered.get((person.id, day))
+            if cover == "day":
+                continue
+            rng = random.Random(f"{day.isoformat()} {person.employee_no} attendance")
+            status, arrival = arrivals.get((person.id, day), ("", None))
+            if cover == "morning":
+                check_in = time(11, rng.randint(20, 40), rng.randint(0, 59))
+            elif arrival is not None:
+                check_in = _minutes_after(arrival, -rng.randint(1, 6))
+                check_in = check_in.replace(second=rng.randint(0, 59))
+            elif status == AttendanceStatus.ABSENT.value or rng.random() < P_LATE_FOR_WORK:
+                check_in = time(9, rng.randint(6, 35), rng.randint(0, 59))
+            else:
+                check_in = time(8, rng.randint(15, 29), rng.randint(0, 59))
+            if rng.random() < P_EARLY_LEAVE:
+                check_out: time | None = time(17, rng.randint(30, 55), rng.randint(0, 59))
+            else:
+                check_out = time(18, rng.randint(0, 45), rng.randint(0, 59))
+            if day == forgotten and person.employee_no == _FORGETFUL:
+                check_out = None
+            for at in (check_in, check_out):
+                if at is None:
+                    continue
+                instant = _instant(day, at, tz)
+                if instant <= now:
+                    wanted[(person.id, attendance.minute_key(instant))] = instant
+    report.punches_added = _insert_punches(session, branch.id, wanted)
+
+
+def _seed_requests(
+    session: Session,
+    branch: Branch,
+    actor: Actor,
+    first: date,
+    today: date,
+    tz: ZoneInfo,
+    report: DemoReport,
+) -> dict[tuple[int, date], str]:
+    """An approved request for every excused morning-meeting absence (the one for a
+    coming meeting still pending). Returns what covers whom: "day" or "morning"."""
+    existing = {
+        (staff_id, kind, start)
+        for staff_id, kind, start in session.execute(
+            select(
+                AttendanceRequest.staff_id, AttendanceRequest.kind, AttendanceRequest.start
+            ).where(AttendanceRequest.branch_id == branch.id)
+        )
+    }
+    covered: dict[tuple[int, date], str] = {}
+    rows = session.execute(
+        select(AbsenceNotice, Meeting.day)
+        .join(Meeting, Meeting.id == AbsenceNotice.meeting_id)
+        .where(
+            Meeting.branch_id == branch.id,
+            Meeting.kind == MeetingKind.MORNING.value,
+            Meeting.day >= first,
+        )
+        .order_by(Meeting.day, AbsenceNotice.staff_id)
+    )
+    for notice, day in rows:
+        shape = _NOTICE_REQUESTS.get(notice.reason)
+        if shape is None or not meetings.notice_is_excused(notice.notified_at, day, tz.key):
+            continue
+        kind, leave_type, whole_day = shape
+        start, end = (time(9), time(18)) if whole_day else _MORNING_OUT
+        covered[(notice.staff_id, day)] = "day" if whole_day else "morning"
+        begins = _instant(day, start, tz)
+        if (notice.staff_id, kind.value, begins) in existing:
+            continue
+        pending = day >= today
+        session.add(
+            AttendanceRequest(
+                branch_id=branch.id,
+                staff_id=notice.staff_id,
+                kind=kind.value,
+                leave_type=leave_type,
+                start=begins,
+                end=_instant(day, end, tz),
+                reason=notice.reason,
+                status="pending" if pending else "approved",
+                entered_after=False,
+                proof_filename="",
+                created_by=actor.user_id,
+                created_at=notice.notified_at,
+                decided_by=None if pending else actor.user_id,
+                decided_at=None if pending else notice.notified_at + timedelta(minutes=25),
+                decision_comment="" if pending else "同意",
+            )
+        )
+        report.requests_added += 1
+    return covered
+
+
+def _insert_punches(
+    session: Session, branch_id: int, wanted: dict[tuple[int, int], datetime]
+) -> int:
+    """Insert the punches not stored yet, in one Core statement (a few thousand rows)."""
+    if not wanted:
+        return 0
+    keys = [key for _staff, key in wanted]
+    stored = {
+        (staff_id, key)
+        for staff_id, key in session.execute(
+            select(Punch.staff_id, Punch.minute_key).where(
+                Punch.branch_id == branch_id,
+                Punch.minute_key.between(min(keys), max(keys)),
+            )
+        )
+    }
+    new = [(key, at) for key, at in sorted(wanted.items()) if key not in stored]
+    if new:
+        session.execute(
+            insert(Punch.__table__),  # type: ignore[arg-type]
+            [
+                {
+                    "branch_id": branch_id,
+                    "staff_id": staff_id,
+                    "at": at,
+                    "minute_key": key,
+                    "source": attendance.PunchSource.KIOSK.value,
+                    "note": "",
+                    "reason": "",
+                    "created_by": None,
+                    "created_at": at,
+                }
+                for (staff_id, key), at in new
+            ],
+        )
+    return len(new)
 
 
 # --- signatures without Qt: a scribble in a tiny PNG ------------------------------------

@@ -69,6 +69,12 @@ def _meetings(window: MainWindow) -> QWidget:
     return MeetingsPage(window.store, window.actor)
 
 
+def _attendance(window: MainWindow) -> QWidget:
+    from app.ui.attendance_page import AttendancePage
+
+    return AttendancePage(window.store, window.actor)
+
+
 def _staff(window: MainWindow) -> QWidget:
     from app.ui.staff_page import StaffPage
 
@@ -93,17 +99,7 @@ def _settings(window: MainWindow) -> QWidget:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("today", N_("Today"), _today),
     PageSpec("meetings", N_("Meetings"), _meetings),
-    PageSpec(
-        "attendance",
-        N_("Attendance"),
-        _placeholder(
-            N_("Attendance"),
-            N_(
-                "Clock-ins, leave, business trips and field work, late arrivals and overtime, "
-                "judged by your branch's own rules."
-            ),
-        ),
-    ),
+    PageSpec("attendance", N_("Attendance"), _attendance),
     PageSpec(
         "weekly",
         N_("Weekly summaries"),

@@ -68,7 +68,7 @@ def test_ctrl_number_switches_pages(
         assert window.pages.currentWidget() is window.page(spec.key)
         assert window.nav.currentItem().text() == window.page_actions[spec.key].text()
     assert isinstance(window.page("meetings"), MeetingsPage)
-    assert isinstance(window.page("attendance"), PlaceholderPage)
+    assert isinstance(window.page("weekly"), PlaceholderPage)
     assert isinstance(window.page("settings"), SettingsPage)
 
 
