@@ -241,7 +241,13 @@ def _evaluate_day(
     start, end = shift_bounds(rule, plan)
     stamps = _one_per_minute(punches)
     notes = [Note.MAKEUP_PUNCH] if makeups.intersection(stamps) else []
-    overtime = _merge((r.start, r.end) for r in requests if r.kind is RequestKind.OVERTIME)
+    # Most days have no request at all: skip the interval arithmetic for them (it is most
+    # of the engine's time on a month of 200 people).
+    overtime = (
+        _merge((r.start, r.end) for r in requests if r.kind is RequestKind.OVERTIME)
+        if requests
+        else []
+    )
 
     if not plan.working:
         status = DayStatus.HOLIDAY if plan.holiday else DayStatus.REST
@@ -262,14 +268,17 @@ def _evaluate_day(
         )
 
     # What is left to work once breaks, leave, trips and field work are cut out.
-    work = _subtract([(start, end)], _breaks(rule, start, end))
-    cover = {
-        kind: _intersect(work, _merge((r.start, r.end) for r in requests if r.kind is kind))
-        for kind in _COVERING
-    }
-    remaining = _subtract(work, [iv for ivs in cover.values() for iv in ivs])
-    leave_minutes = _minutes(cover[RequestKind.LEAVE])
-    leave_type = _leave_type(work, requests)
+    work = _subtract([(start, end)], _breaks(rule, start, end)) if rule.breaks else [(start, end)]
+    if requests:
+        cover = {
+            kind: _intersect(work, _merge((r.start, r.end) for r in requests if r.kind is kind))
+            for kind in _COVERING
+        }
+        remaining = _subtract(work, [iv for ivs in cover.values() for iv in ivs])
+        leave_minutes = _minutes(cover[RequestKind.LEAVE])
+        leave_type = _leave_type(work, requests)
+    else:
+        cover, remaining, leave_minutes, leave_type = {}, work, 0, ""
     first_in = stamps[0] if stamps else None
     last_out = stamps[-1] if len(stamps) > 1 else None
     if not remaining:
@@ -420,6 +429,8 @@ def _band(bands: Iterable[Band], minutes: int) -> Band | None:
 def _clock(t: datetime | None) -> datetime:
     """The minute the clock shows: seconds dropped."""
     assert t is not None
+    if not t.second and not t.microsecond:  # the store keeps whole minutes already
+        return t
     return t.replace(second=0, microsecond=0)
 
 
