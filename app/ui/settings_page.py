@@ -51,6 +51,7 @@ from app.services.clock import branch_today
 from app.services.errors import ServiceError
 from app.ui import widgets
 from app.ui.meeting_settings import MeetingSettingsTab
+from app.ui.rules_settings import RulesSettingsTab
 from app.ui.today_page import WEEKDAYS
 
 LANGUAGE_KEY = "ui/language"
@@ -559,9 +560,11 @@ class SettingsPage(QWidget):
         self.general = GeneralTab(store, actor, self.tabs)
         self.calendar = CalendarTab(store, actor, self.tabs)
         self.meetings = MeetingSettingsTab(store, actor, self.tabs)
+        self.rules = RulesSettingsTab(store, actor, self.tabs)
         self.tabs.addTab(self.general, _("General"))
         self.tabs.addTab(self.calendar, _("Calendar"))
         self.tabs.addTab(self.meetings, _("Meetings"))
+        self.tabs.addTab(self.rules, _("Attendance rules"))
         layout.addWidget(self.tabs, 1)
         self.general.idleMinutesChanged.connect(self.idleMinutesChanged.emit)
         self.calendar.changed.connect(self.calendarChanged.emit)
@@ -574,3 +577,4 @@ class SettingsPage(QWidget):
     def refresh(self) -> None:
         self.calendar.refresh()
         self.meetings.refresh()
+        self.rules.refresh()
