@@ -915,7 +915,22 @@ def _add_attendance_commands(
     )
     month.add_argument("month", type=_year_month, metavar="YYYY-MM")
     month.add_argument("--staff", nargs="+", metavar="NO", help="only these employee numbers")
+    month.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="FILE.pdf|FILE.xlsx",
+        help="write the month's attendance sheet (考勤表, everyone) instead of printing",
+    )
     month.set_defaults(handler=_attendance_month)
+    warnings = att_cmds.add_parser(
+        "warnings",
+        parents=[branch_opt, json_opt],
+        help="write a warning notice (警告通知) PDF for each person warned in a month",
+    )
+    warnings.add_argument("month", type=_year_month, metavar="YYYY-MM")
+    warnings.add_argument("-o", "--output", required=True, type=Path, metavar="FOLDER")
+    warnings.set_defaults(handler=_attendance_warnings)
 
     rules = commands.add_parser("rules", help="work rules (考勤规则) and who follows which")
     rule_cmds = rules.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -1056,6 +1071,8 @@ def _attendance_month(args: argparse.Namespace) -> int:
     from app.services import attendance
 
     year, month = args.month
+    if args.output is not None:
+        return _attendance_sheet_file(args)
     store = _open(args)
     try:
         with store.reading() as session:
@@ -1124,6 +1141,109 @@ def _attendance_month(args: argparse.Namespace) -> int:
             for p in people
         ],
     )
+    return EXIT_OK
+
+
+SHEET_SUFFIXES = (".pdf", ".xlsx")
+
+
+def _attendance_sheet_file(args: argparse.Namespace) -> int:
+    """`attendance month -o FILE`: the 考勤表 as PDF or XLSX, chosen by the suffix."""
+    from app.reports import attendance_sheet
+    from app.services import attendance_reports
+
+    path: Path = args.output
+    suffix = path.suffix.lower()
+    if suffix not in SHEET_SUFFIXES:
+        raise CliError(
+            _("Cannot write {file}: the name must end in .pdf or .xlsx.").format(file=path)
+        )
+    year, month = args.month
+    store = _open(args)
+    try:
+        with store.reading() as session:
+            _branch, actor = _acting_supervisor(session, args.branch_name)
+            sheet = attendance_reports.attendance_sheet(session, actor, year, month)
+    finally:
+        store.close()
+    if suffix == ".pdf":
+        data = attendance_sheet.render_sheet_pdf(sheet)
+    else:
+        data = attendance_sheet.render_sheet_xlsx(sheet)
+    _write_atomic(path, data)
+    if args.json:
+        _print_json({"month": f"{year:04d}-{month:02d}", "file": str(path)})
+    else:
+        print(_("Wrote {file}.").format(file=path))
+    return EXIT_OK
+
+
+NOTICE_FILE_LEVELS = {"oral": N_("Oral warning"), "written": N_("Written warning")}
+
+
+def _safe_file_part(text: str) -> str:
+    """A name as part of a file name: characters no file system accepts become "_"."""
+    return "".join("_" if ch in '\\/:*?"<>|' or ord(ch) < 32 else ch for ch in text).strip()
+
+
+def _attendance_warnings(args: argparse.Namespace) -> int:
+    """`attendance warnings YYYY-MM -o FOLDER`: one notice PDF per person warned."""
+    from app.reports.warning_notice import render_warning_notice
+    from app.services import attendance_reports
+
+    year, month = args.month
+    label = f"{year:04d}-{month:02d}"
+    folder: Path = args.output
+    if folder.exists() and not folder.is_dir():
+        raise CliError(_("{folder} is not a folder.").format(folder=folder))
+    store = _open(args)
+    try:
+        with store.reading() as session:
+            _branch, actor = _acting_supervisor(session, args.branch_name)
+            notices = attendance_reports.warning_notices(session, actor, year, month)
+    finally:
+        store.close()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CliError(
+            _("Cannot write {file}: {reason}").format(file=folder, reason=exc.strerror or exc)
+        ) from None
+    written = []
+    for notice in notices:
+        name = "-".join(
+            _safe_file_part(part)
+            for part in (
+                _(NOTICE_FILE_LEVELS[notice.level]),
+                notice.employee_no,
+                notice.name,
+                label,
+            )
+        )
+        path = folder / f"{name}.pdf"
+        _write_atomic(path, render_warning_notice(notice))
+        written.append((notice, path))
+    if args.json:
+        _print_json(
+            {
+                "month": label,
+                "notices": [
+                    {
+                        "employee_no": n.employee_no,
+                        "name": n.name,
+                        "level": n.level,
+                        "cases": len(n.cases),
+                        "file": str(path),
+                    }
+                    for n, path in written
+                ],
+            }
+        )
+        return EXIT_OK
+    if not written:
+        print(_("{month}: nobody was warned.").format(month=label))
+    for _notice, path in written:
+        print(_("Wrote {file}.").format(file=path))
     return EXIT_OK
 
 

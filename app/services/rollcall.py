@@ -6,16 +6,17 @@ import hashlib
 import io
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from app.i18n import N_, _
-from app.models import Meeting, MeetingAttendance, Signature, Staff
+from app.models import AttendanceRequest, Branch, Meeting, MeetingAttendance, Signature, Staff
 from app.reports.meeting_docs import AttendanceCounts
-from app.services import meetings
+from app.services import meetings, settings
 from app.services.auth import Actor, require_supervisor
 from app.services.errors import NotFound, ValidationError
 from app.services.meetings import NoticeInfo
@@ -66,6 +67,9 @@ class RollCallRow:
     note: str
     notice: NoticeInfo | None
     signed: bool
+    # Unmarked and away on approved leave / trip / field work for the whole meeting:
+    # the request in words, e.g. "请假（年假）".
+    away: str | None = None
 
     @property
     def status_text(self) -> str:
@@ -135,8 +139,10 @@ def _rows(session: Session, actor: Actor, meeting: Meeting) -> list[RollCallRow]
             )
         )
     )
+    people = expected_staff(session, meeting)
+    away = _away(session, meeting, [s.id for s in people if s.id not in marks])
     result = []
-    for staff in expected_staff(session, meeting):
+    for staff in people:
         mark = marks.get(staff.id)
         result.append(
             RollCallRow(
@@ -148,9 +154,58 @@ def _rows(session: Session, actor: Actor, meeting: Meeting) -> list[RollCallRow]
                 mark.note if mark else "",
                 notice_map.get(staff.id),
                 staff.id in signed,
+                away[staff.id][1] if staff.id in away else None,
             )
         )
     return result
+
+
+def _meeting_instants(meeting: Meeting, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    start = datetime.combine(meeting.day, meeting.start_time, tzinfo=tz)
+    end = datetime.combine(meeting.day, meeting.end_time, tzinfo=tz)
+    if end <= start:  # ends after midnight
+        end += timedelta(days=1)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def _branch_zone(session: Session, branch_id: int) -> ZoneInfo:
+    branch = session.get(Branch, branch_id)
+    return ZoneInfo(branch.timezone if branch is not None else "Asia/Shanghai")
+
+
+def _away(
+    session: Session, meeting: Meeting, staff_ids: list[int]
+) -> dict[int, tuple[AttendanceStatus, str]]:
+    """staff id -> (LEAVE or TRIP, the request in words) for whoever has an approved leave,
+    trip or field work covering the whole meeting: that excuses the absence by itself."""
+    # Imported here: attendance's labels; the module must not be loaded with this one.
+    from app.services.attendance import RequestStatus, request_kind_label
+    from app.services.day_engine import RequestKind
+
+    if not staff_ids:
+        return {}
+    start, end = _meeting_instants(meeting, _branch_zone(session, meeting.branch_id))
+    kinds = (RequestKind.LEAVE, RequestKind.TRIP, RequestKind.FIELD)
+    found: dict[int, tuple[AttendanceStatus, str]] = {}
+    for staff_id, kind, leave_type in session.execute(
+        select(AttendanceRequest.staff_id, AttendanceRequest.kind, AttendanceRequest.leave_type)
+        .where(
+            AttendanceRequest.staff_id.in_(staff_ids),
+            AttendanceRequest.status == RequestStatus.APPROVED.value,
+            AttendanceRequest.kind.in_([k.value for k in kinds]),
+            AttendanceRequest.start <= start,
+            AttendanceRequest.end >= end,
+        )
+        .order_by(AttendanceRequest.start, AttendanceRequest.id)
+    ):
+        if staff_id in found:
+            continue
+        words = request_kind_label(kind)
+        if leave_type:
+            words = _("{kind} ({leave_type})").format(kind=words, leave_type=leave_type)
+        status = AttendanceStatus.LEAVE if kind == RequestKind.LEAVE else AttendanceStatus.TRIP
+        found[staff_id] = (status, words)
+    return found
 
 
 def mark(
@@ -203,24 +258,42 @@ def mark(
     if note is not None:
         row.note = note.strip()
     session.flush()
+    if arrival is not None and settings.get(
+        session, actor.branch_id, "meeting_arrivals_as_punches"
+    ):
+        _arrival_punch(session, actor, meeting, staff_id, arrival)
+
+
+def _arrival_punch(
+    session: Session, actor: Actor, meeting: Meeting, staff_id: int, arrival: time
+) -> None:
+    """The meeting's sign-in also counts as an attendance punch (a branch setting)."""
+    # Imported here: attendance must stay loadable without the meeting modules.
+    from app.services import attendance
+    from app.services.clock import now_utc
+
+    at = datetime.combine(meeting.day, arrival, tzinfo=_branch_zone(session, actor.branch_id))
+    at = at.astimezone(UTC)
+    # A time typed ahead of the meeting is not a punch yet; add_punch would refuse it.
+    if at > now_utc() + attendance.FUTURE_TOLERANCE:
+        return
+    # The same minute punched already is no error: add_punch keeps one.
+    attendance.add_punch(session, actor, staff_id, at, attendance.PunchSource.MEETING.value)
 
 
 def mark_rest_present(session: Session, actor: Actor, meeting_id: int) -> int:
-    """Everyone not yet marked: present, or excused where notice came in time."""
+    """Everyone not yet marked: on leave / on a trip where an approved request covers the
+    meeting, excused where notice came in time, else present."""
     call = roll_call(session, actor, meeting_id)
-    n = 0
-    for row in call.rows:
-        if row.status is None:
-            excused = row.notice is not None and row.notice.excused
-            mark(
-                session,
-                actor,
-                meeting_id,
-                row.staff_id,
-                AttendanceStatus.EXCUSED if excused else AttendanceStatus.PRESENT,
-            )
-            n += 1
-    return n
+    unmarked = [row for row in call.rows if row.status is None]
+    away = _away(session, meetings.get(session, actor, meeting_id), [r.staff_id for r in unmarked])
+    for row in unmarked:
+        excused = row.notice is not None and row.notice.excused
+        status = AttendanceStatus.EXCUSED if excused else AttendanceStatus.PRESENT
+        if row.staff_id in away:
+            status = away[row.staff_id][0]
+        mark(session, actor, meeting_id, row.staff_id, status)
+    return len(unmarked)
 
 
 # --- signatures -----------------------------------------------------------------------

@@ -42,6 +42,12 @@ OPTIONS: dict[str, Option] = {
             7,
             365,
         ),
+        Option(
+            "meeting_arrivals_as_punches",
+            bool,
+            False,
+            N_("Meeting arrival times count as attendance punches"),
+        ),
     )
 }
 

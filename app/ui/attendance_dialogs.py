@@ -1,5 +1,6 @@
-"""Dialogs of the attendance page: a punch file's preview, a punch typed in by hand, and
-the requests (leave, trips, field work, overtime, make-up punches, excuses).
+"""Dialogs of the attendance page: a punch file's preview, a punch typed in by hand,
+the requests (leave, trips, field work, overtime, make-up punches, excuses), appeals
+(申诉) against a day's points and the month's warning notices.
 
 Every dialog that saves does so in ONE transaction when OK is pressed; a ValidationError
 shows in red under its field and the dialog stays open (FormDialog).
@@ -7,32 +8,38 @@ shows in red under its field and the dialog stays open (FormDialog).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import Enum
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDate, QDateTime, QTime
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QSpinBox,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from app.db import Store
+from app.fileio import write_atomically
 from app.i18n import N_, _
+from app.reports.attendance_docs import WarningNotice
 from app.services import attendance, clock, staff
 from app.services.attendance import (
     APPEAL_NOTE,
@@ -45,8 +52,8 @@ from app.services.auth import Actor
 from app.services.day_engine import Note, RequestKind
 from app.services.errors import ServiceError, ValidationError
 from app.services.staff import StaffRecord
-from app.ui import widgets
-from app.ui.operations import Report
+from app.ui import printing, widgets
+from app.ui.operations import BackgroundOp, Report
 from app.ui.staff_dialogs import FormDialog
 from app.ui.table_models import (
     ERROR_BACKGROUND,
@@ -403,14 +410,66 @@ class RequestDialog(FormDialog):
         self.end = _date_time_edit(QDateTime(start.date(), QTime(17, 30)))
         self.reason = QPlainTextEdit()
         self.reason.setFixedHeight(70)
+        self.proof: bytes | None = None
+        self.proof_name = ""
+        proof_box = QWidget()
+        proof_row = QHBoxLayout(proof_box)
+        proof_row.setContentsMargins(0, 0, 0, 0)
+        self.proof_label = QLabel(_("No file attached"))
+        self.proof_button = QPushButton(_("Attach…"))
+        self.proof_button.clicked.connect(self.choose_proof)
+        self.proof_clear = QPushButton(_("Remove"))
+        self.proof_clear.clicked.connect(self.clear_proof)
+        self.proof_clear.setEnabled(False)
+        proof_row.addWidget(self.proof_label, 1)
+        proof_row.addWidget(self.proof_button)
+        proof_row.addWidget(self.proof_clear)
         self.add_field("staff", _("Staff member"), self.person)
         self.add_field("kind", _("Kind"), self.kind)
         self.add_field("leave_type", _("Leave type"), self.leave_type)
         self.add_field("start", _("Start"), self.start)
         self.add_field("end", _("End"), self.end)
         self.add_field("reason", _("Reason"), self.reason)
+        self.add_field("proof", _("Proof"), proof_box, focus=self.proof_button)
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self._kind_changed()
+
+    def choose_proof(self) -> None:
+        name, _selected = QFileDialog.getOpenFileName(
+            self,
+            _("Attach proof"),
+            str(Path.home()),
+            _("Pictures and PDF (*.png *.jpg *.jpeg *.pdf);;All files (*)"),
+        )
+        if name:
+            self.set_proof(Path(name))
+
+    def set_proof(self, path: Path) -> None:
+        """Read `path` now, so that a file that vanishes before OK is not a surprise."""
+        self._clear_error("proof")
+        try:
+            if path.stat().st_size > attendance.MAX_PROOF_BYTES:
+                raise ValidationError(_("The proof may be at most 10 MB."), "proof")
+            data = path.read_bytes()
+        except ValidationError as exc:
+            self.show_error(str(exc), "proof")
+            return
+        except OSError as exc:
+            self.show_error(
+                _("Cannot read {file}: {reason}").format(
+                    file=path.name, reason=printing.describe_os_error(exc)
+                ),
+                "proof",
+            )
+            return
+        self.proof, self.proof_name = data, path.name
+        self.proof_label.setText(path.name)
+        self.proof_clear.setEnabled(True)
+
+    def clear_proof(self) -> None:
+        self.proof, self.proof_name = None, ""
+        self.proof_label.setText(_("No file attached"))
+        self.proof_clear.setEnabled(False)
 
     def _kind_changed(self) -> None:
         kind = self.kind.currentData()
@@ -434,6 +493,8 @@ class RequestDialog(FormDialog):
                 to_utc(self.end.dateTime(), self.tz),
                 self.reason.toPlainText(),
                 leave_type=self.leave_type.currentText(),
+                proof=self.proof,
+                proof_filename=self.proof_name,
             )
 
 
@@ -608,3 +669,211 @@ class RequestsDialog(QDialog):
             reason=record.reason,
         )
         self._open(DecideDialog(self.store, self.actor, record, approve, summary, self))
+
+
+# --- appeals (申诉) ---------------------------------------------------------------------------
+
+
+class AppealDialog(FormDialog):
+    """A person disputes one day's points; the supervisor decides later."""
+
+    def __init__(
+        self,
+        store: Store,
+        actor: Actor,
+        staff_id: int,
+        work_date: date,
+        summary: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(store, actor, parent)
+        self.staff_id = staff_id
+        self.work_date = work_date
+        self.appeal_id: int | None = None
+        self.setWindowTitle(_("Appeal"))
+        self.set_intro(summary)
+        self.reason = QPlainTextEdit()
+        self.reason.setFixedHeight(90)
+        self.reason.setPlaceholderText(_("Why is the day's result wrong?"))
+        self.add_field("reason", _("Reason"), self.reason)
+        self.ok_button.setText(_("File appeal"))
+
+    def save(self) -> None:
+        with self.store.transaction() as session:
+            self.appeal_id = attendance.file_appeal(
+                session, self.actor, self.staff_id, self.work_date, self.reason.toPlainText()
+            )
+
+
+class DecideAppealDialog(FormDialog):
+    """The supervisor accepts an appeal (with the day's new points) or rejects it."""
+
+    def __init__(
+        self,
+        store: Store,
+        actor: Actor,
+        appeal_id: int,
+        points: int,
+        summary: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(store, actor, parent)
+        self.appeal_id = appeal_id
+        self.setWindowTitle(_("Decide appeal"))
+        self.set_intro(summary)
+        self.outcome = QComboBox()
+        self.outcome.addItem(_("Accept"), True)
+        self.outcome.addItem(_("Reject"), False)
+        self.points = QSpinBox()
+        self.points.setRange(0, 999)
+        self.points.setValue(points)
+        self.decision = QLineEdit()
+        self.decision.setMaxLength(500)
+        self.decision.setPlaceholderText(_("Say why (the person is told)"))
+        self.add_field("outcome", _("Decision"), self.outcome)
+        self.add_field("points_after", _("Points after"), self.points)
+        self.add_field("decision", _("Explanation"), self.decision)
+        self.outcome.currentIndexChanged.connect(
+            lambda _i: self.points.setEnabled(bool(self.outcome.currentData()))
+        )
+
+    def set_accept(self, accept: bool) -> None:
+        self.outcome.setCurrentIndex(self.outcome.findData(accept))
+
+    def save(self) -> None:
+        accept = bool(self.outcome.currentData())
+        with self.store.transaction() as session:
+            attendance.decide_appeal(
+                session,
+                self.actor,
+                self.appeal_id,
+                accept,
+                self.decision.text(),
+                self.points.value() if accept else None,
+            )
+
+
+# --- warning notices ---------------------------------------------------------------------------
+
+
+def notice_file_name(notice: WarningNotice) -> str:
+    return printing.safe_file_name(
+        _("Warning notice {employee_no} {name} {month}.pdf").format(
+            employee_no=notice.employee_no, name=notice.name, month=notice.month
+        )
+    )
+
+
+class WarningNoticesDialog(QDialog):
+    """The month's warning notices: tick the people, then print them or save them all."""
+
+    def __init__(self, notices: Sequence[WarningNotice], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.notices = list(notices)
+        self.saved: list[Path] = []
+        self.setWindowTitle(_("Warning notices"))
+        self.resize(520, 420)
+        layout = QVBoxLayout(self)
+        if not self.notices:
+            layout.addWidget(widgets.muted(_("Nobody earned a warning this month."), self))
+        self.list = QListWidget(self)
+        for notice in self.notices:
+            level = _("Written warning") if notice.level == "written" else _("Oral warning")
+            item = QListWidgetItem(
+                _("{employee_no} {name}: {level}, {n} cases").format(
+                    employee_no=notice.employee_no,
+                    name=notice.name,
+                    level=level,
+                    n=len(notice.cases),
+                )
+            )
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked)
+            self.list.addItem(item)
+        layout.addWidget(self.list, 1)
+        buttons = QHBoxLayout()
+        self.print_button = QPushButton(_("Print…"), self)
+        self.print_button.clicked.connect(self.print_checked)
+        self.save_button = QPushButton(_("Save to folder…"), self)
+        self.save_button.clicked.connect(self.save_to_folder)
+        close = QPushButton(_("Close"), self)
+        close.clicked.connect(self.reject)
+        buttons.addWidget(self.print_button)
+        buttons.addWidget(self.save_button)
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        layout.addLayout(buttons)
+        self.list.itemChanged.connect(lambda _item: self._update_buttons())
+        self._update_buttons()
+
+    def set_checked(self, employee_nos: set[str]) -> None:
+        for row, notice in enumerate(self.notices):
+            item = self.list.item(row)
+            checked = notice.employee_no in employee_nos
+            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+
+    def checked(self) -> list[WarningNotice]:
+        return [
+            notice
+            for row, notice in enumerate(self.notices)
+            if self.list.item(row).checkState() == Qt.CheckState.Checked
+        ]
+
+    def _update_buttons(self) -> None:
+        some = bool(self.checked())
+        self.print_button.setEnabled(some)
+        self.save_button.setEnabled(some)
+
+    def _render(self, then: Callable[[list[tuple[WarningNotice, bytes]]], None]) -> None:
+        chosen = self.checked()
+
+        def work(report: Report) -> list[tuple[WarningNotice, bytes]]:
+            from app.reports.warning_notice import render_warning_notice
+
+            done = []
+            for i, notice in enumerate(chosen):
+                if not report(i, len(chosen)):
+                    break
+                done.append((notice, render_warning_notice(notice)))
+            return done
+
+        BackgroundOp(self, work, _("Preparing the warning notices…")).success(then).run()
+
+    def print_checked(self) -> None:
+        def print_all(pdfs: list[tuple[WarningNotice, bytes]]) -> None:
+            for notice, pdf in pdfs:
+                if not printing.print_pdf(self, pdf, notice_file_name(notice)):
+                    return  # cancelled: do not pester with the next one
+
+        self._render(print_all)
+
+    def save_to_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, _("Save the warning notices into"), str(Path.home())
+        )
+        if not folder:
+            return
+
+        def save_all(pdfs: list[tuple[WarningNotice, bytes]]) -> None:
+            saved = []
+            for notice, pdf in pdfs:
+                path = Path(folder) / notice_file_name(notice)
+                try:
+                    write_atomically(path, pdf)
+                except OSError as exc:
+                    widgets.show_error(
+                        self,
+                        _("Cannot save {file}: {reason}").format(
+                            file=path.name, reason=printing.describe_os_error(exc)
+                        ),
+                    )
+                    break
+                saved.append(path)
+            self.saved = saved
+            if saved:
+                widgets.show_info(
+                    self,
+                    _("{n} warning notices saved in {folder}.").format(n=len(saved), folder=folder),
+                )
+
+        self._render(save_all)

@@ -1,6 +1,7 @@
 """The attendance page (考勤): the month's grid of every person's days, one day's details,
 and the supervisor's tools: import a clock file, enter a punch by hand, requests,
-the 考勤表 as PDF/XLSX and the kiosk.
+the 考勤表 as PDF/XLSX, the warning notices and the kiosk. A second tab (扣分与排名)
+holds the points ranking, each person's points ledger with its appeals, and a chart.
 
 The grid shows the sheet's own symbols (app.reports.attendance_docs), so the screen,
 the printed sheet and the CLI never disagree. A manager sees only their own row (the
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -37,7 +39,6 @@ from app.reports.attendance_docs import (
     OFF_STATUSES,
     STATUS_LABELS,
     AttendanceSheet,
-    SheetPerson,
     SheetTotals,
     symbol,
     totals_of,
@@ -48,7 +49,7 @@ from app.reports.attendance_sheet import (
     WEEKDAY_INITIALS,
     totals_row,
 )
-from app.services import attendance, clock, setup
+from app.services import attendance, attendance_reports, clock, setup
 from app.services.attendance import StaffMonth
 from app.services.auth import Actor
 from app.services.day_engine import DayResult
@@ -60,10 +61,12 @@ from app.ui.attendance_dialogs import (
     PunchImportDialog,
     PunchPreviewRow,
     RequestsDialog,
+    WarningNoticesDialog,
     note_text,
     preview_punches,
 )
 from app.ui.operations import BackgroundOp, Report
+from app.ui.points_view import PointsView
 from app.ui.table_models import ERROR_TEXT, MUTED
 
 # The sheet's own column titles and marks, so that the screen reads like the paper.
@@ -220,19 +223,23 @@ class AttendancePage(QWidget):
         self.import_button = self._button(_("Import punches…"), self.import_punches)
         self.manual_button = self._button(_("Manual punch…"), self.manual_punch)
         self.requests_button = self._button(_("Requests…"), self.show_requests)
+        self.rota_button = self._button(_("Rota…"), self.show_rota)
         self.pdf_button = self._button(_("Export PDF…"), self.export_pdf)
         self.xlsx_button = self._button(_("Export XLSX…"), self.export_xlsx)
+        self.notices_button = self._button(_("Print warning notices…"), self.warning_notices)
         self.kiosk_button = self._button(_("Kiosk mode"), self.open_kiosk)
         for button in (
             self.import_button,
             self.manual_button,
             self.requests_button,
+            self.rota_button,
             self.pdf_button,
             self.xlsx_button,
+            self.notices_button,
             self.kiosk_button,
         ):
             buttons.addWidget(button)
-            if button is not self.requests_button:
+            if button not in (self.requests_button, self.rota_button):
                 button.setVisible(self.supervisor)
         buttons.addStretch(1)
         layout.addLayout(buttons)
@@ -247,7 +254,15 @@ class AttendancePage(QWidget):
         self.grid.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
         self.grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.grid.selectionModel().currentChanged.connect(lambda _c, _p: self.show_detail())
-        layout.addWidget(self.grid, 1)
+        self.tabs = QTabWidget(self)
+        grid_tab = QWidget(self.tabs)
+        grid_layout = QVBoxLayout(grid_tab)
+        grid_layout.setContentsMargins(0, 8, 0, 0)
+        grid_layout.addWidget(self.grid, 1)
+        self.tabs.addTab(grid_tab, _("Attendance grid"))
+        self.points = PointsView(store, actor, self.tabs)
+        self.tabs.addTab(self.points, _("Points and ranking"))
+        layout.addWidget(self.tabs, 1)
 
         self.detail = widgets.Card(self)
         self.detail_title = QLabel(self.detail)
@@ -258,7 +273,7 @@ class AttendancePage(QWidget):
         self.detail_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.detail.body.addWidget(self.detail_title)
         self.detail.body.addWidget(self.detail_text)
-        layout.addWidget(self.detail)
+        grid_layout.addWidget(self.detail)
         self.refresh()
 
     def _button(self, text: str, slot: Callable[[], None]) -> QPushButton:
@@ -288,6 +303,7 @@ class AttendancePage(QWidget):
         if current.isValid() and current.row() < self.model.rowCount():
             self.grid.setCurrentIndex(self.model.index(current.row(), current.column()))
         self.show_detail()
+        self.points.set_month(year, month)
 
     def _fit(self) -> None:
         header = self.grid.horizontalHeader()
@@ -400,6 +416,20 @@ class AttendancePage(QWidget):
         dialog.finished.connect(finished)
         dialog.open()
 
+    def show_rota(self) -> None:
+        """The selected person's rota (排班); a manager sees their own, read-only."""
+        from app.ui.rota_dialog import RotaDialog
+
+        staff_id, _day = self._selected_staff_and_day()
+        if staff_id is None and self.model.rows:
+            staff_id = self.model.rows[0].staff_id
+        if staff_id is None:
+            return
+        year, month = self.selected_month()
+        dialog = RotaDialog(self.store, self.actor, staff_id, year, month, self)
+        self._open(dialog, lambda: None)
+        dialog.finished.connect(lambda _result: self.refresh())  # it saves every click
+
     # --- import ----------------------------------------------------------------------------
     def import_punches(self) -> None:
         if not self.supervisor:
@@ -471,20 +501,8 @@ class AttendancePage(QWidget):
     # --- export ------------------------------------------------------------------------------
     def sheet(self) -> AttendanceSheet:
         year, month = self.selected_month()
-        rule_name = ""
         with self.store.reading() as session:
-            if self.months:
-                rule_name = _(
-                    attendance.rule_on(session, self.months[0].staff_id, date(year, month, 1)).name
-                )
-        return AttendanceSheet(
-            branch=self.branch_name,
-            year=year,
-            month=month,
-            rule_name=rule_name,
-            people=[SheetPerson(r.employee_no, r.name, r.days, r.totals) for r in self.model.rows],
-            generated_on=clock.branch_today(self.tz),
-        )
+            return attendance_reports.attendance_sheet(session, self.actor, year, month)
 
     def _file_name(self, suffix: str) -> str:
         year, month = self.selected_month()
@@ -522,6 +540,20 @@ class AttendancePage(QWidget):
                 )
 
         BackgroundOp(self, work, _("Preparing the attendance sheet…")).success(done).run()
+
+    # --- warning notices -----------------------------------------------------------------------
+    def warning_notices(self) -> None:
+        """The month's notices: the supervisor ticks whom to print (or save) them for."""
+        if not self.supervisor:
+            return
+        year, month = self.selected_month()
+        try:
+            with self.store.reading() as session:
+                notices = attendance_reports.warning_notices(session, self.actor, year, month)
+        except ServiceError as exc:
+            widgets.show_error(self, str(exc), _("Warning notices"))
+            return
+        self._open(WarningNoticesDialog(notices, self), lambda: None)
 
     # --- the kiosk -----------------------------------------------------------------------------
     def open_kiosk(self) -> None:

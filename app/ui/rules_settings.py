@@ -166,7 +166,11 @@ class BandTable(QWidget):
                 self.table.removeRow(row)
 
     def set_cell(self, row: int, column: int, text: str) -> None:
-        self.table.item(row, column).setText(text)
+        item = self.table.item(row, column)
+        if item is None:
+            item = QTableWidgetItem()
+            self.table.setItem(row, column, item)
+        item.setText(text)
 
     def bands(self, field: str, label: str) -> tuple[Band, ...]:
         result = []
@@ -400,8 +404,8 @@ class AssignDialog(FormDialog):
         if rule_key is not None:
             self.rule.setCurrentIndex(max(0, self.rule.findData(rule_key)))
         self.whole_branch = QCheckBox(_("The whole branch"), self)
-        self.whole_branch.toggled.connect(lambda on: self.people.setEnabled(not on))
         self.people = QListWidget(self)
+        self.whole_branch.toggled.connect(lambda on: self.people.setEnabled(not on))
         for staff_id, name in people:
             item = QListWidgetItem(name, self.people)
             item.setData(Qt.ItemDataRole.UserRole, staff_id)

@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 from app.db import Store
-from app.models import Punch
+from app.models import AttendanceRequest, Punch
 from app.services import attendance, staff
 from app.services.auth import Actor
 from app.services.staff import StaffInput
@@ -26,6 +26,7 @@ from app.ui.attendance_dialogs import (
     PunchRowStatus,
     RequestDialog,
     RequestsDialog,
+    WarningNoticesDialog,
 )
 from app.ui.attendance_page import AttendancePage
 
@@ -227,3 +228,66 @@ def test_manager_sees_own_row_and_no_supervisor_buttons(
     assert [r.employee_no for r in p.model.rows] == ["B001"]
     assert p.import_button.isHidden() and p.kiosk_button.isHidden()
     assert not p.requests_button.isHidden()
+    assert p.notices_button.isHidden()
+    assert p.points.ranking_view.isHidden()  # a manager sees only their own ledger
+    p.show_rota()  # their own rota, read-only
+    rota = p.current_dialog
+    assert rota is not None and not rota.editable  # type: ignore[attr-defined]
+    rota.reject()
+
+
+def test_warning_notices_saved_into_a_folder(
+    page: AttendancePage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, messages: Messages
+) -> None:
+    assert page.tabs.count() == 2
+    page.warning_notices()  # 李四 came late on Thursday: an oral warning (office rule)
+    dialog = page.current_dialog
+    assert isinstance(dialog, WarningNoticesDialog)
+    assert [n.employee_no for n in dialog.notices] == ["A002"]
+    assert dialog.save_button.isEnabled()
+    folder = tmp_path / "notices"
+    folder.mkdir()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(folder))
+    dialog.save_to_folder()
+    files = sorted(folder.iterdir())
+    assert [f.name for f in files] == [f.name for f in dialog.saved]
+    assert len(files) == 1 and "李四" in files[0].name
+    assert files[0].read_bytes().startswith(b"%PDF")
+    assert messages.infos and not messages.errors
+    dialog.set_checked(set())
+    assert not dialog.save_button.isEnabled()
+
+
+def test_request_with_proof(page: AttendancePage, store: Store, tmp_path: Path) -> None:
+    proof = tmp_path / "假条.png"
+    proof.write_bytes(b"\x89PNG fake")
+    page.show_requests()
+    requests = page.current_dialog
+    assert isinstance(requests, RequestsDialog)
+    requests.new_request()
+    form = requests.current_dialog
+    assert isinstance(form, RequestDialog)
+    form.set_kind("leave")
+    form.set_proof(proof)
+    assert form.proof_label.text() == "假条.png"
+    form.reason.setPlainText("病假")
+    form.accept()
+    assert not form.isVisible(), form.error_text()
+    with store.reading() as session:
+        stored = session.scalars(select(AttendanceRequest)).one()
+        assert (stored.proof, stored.proof_filename) == (b"\x89PNG fake", "假条.png")
+    form_missing = RequestDialog(page.store, page.actor, page.tz, parent=page)
+    form_missing.set_proof(tmp_path / "gone.png")
+    assert form_missing.proof is None and form_missing.error_text("proof")
+
+
+def test_rota_for_the_selected_person(page: AttendancePage) -> None:
+    from app.ui.rota_dialog import RotaDialog
+
+    page.select_cell(page.model.rows[row_of(page, "A002")].staff_id, THURSDAY)
+    page.show_rota()
+    dialog = page.current_dialog
+    assert isinstance(dialog, RotaDialog)
+    assert dialog.staff_id == page.model.rows[row_of(page, "A002")].staff_id
+    dialog.reject()
+    assert page.current_dialog is None
