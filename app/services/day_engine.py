@@ -240,6 +240,14 @@ def _evaluate_day(
 ) -> DayResult:
     start, end = shift_bounds(rule, plan)
     stamps = _one_per_minute(punches)
+    if requests:
+        # Only what reaches this day's window (or its punches) matters: a month's other
+        # requests must not send every day down the slow path.
+        lo = start - timedelta(minutes=rule.window_before_minutes)
+        hi = end + timedelta(minutes=rule.window_after_minutes)
+        if stamps:
+            lo, hi = min(lo, stamps[0]), max(hi, stamps[-1])
+        requests = [r for r in requests if r.end >= lo and r.start <= hi]
     notes = [Note.MAKEUP_PUNCH] if makeups.intersection(stamps) else []
     # Most days have no request at all: skip the interval arithmetic for them (it is most
     # of the engine's time on a month of 200 people).
