@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Callable
-from datetime import date
+from datetime import date, time
 from typing import Any
 
+from PySide6.QtCore import Qt, QTime
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFormLayout,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -126,6 +129,9 @@ class RotaDialog(QDialog):
             cell = QPushButton(self)
             cell.setMinimumSize(88, 56)
             cell.clicked.connect(lambda _checked=False, i=index: self._cell_clicked(i))
+            # Right-click: work that date on another shift (换班 to another time).
+            cell.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            cell.customContextMenuRequested.connect(lambda _pos, i=index: self._other_shift_at(i))
             self.grid.addWidget(cell, index // 7 + 1, index % 7)
             self.cells.append(cell)
         layout.addLayout(self.grid)
@@ -219,6 +225,41 @@ class RotaDialog(QDialog):
         day = self.cell_dates[index]
         if day is not None:
             self.cycle_day(day)
+
+    def _other_shift_at(self, index: int) -> None:
+        day = self.cell_dates[index]
+        if day is not None and self.isEnabled():
+            self.ask_other_shift(day)
+
+    def ask_other_shift(self, day: date) -> bool:
+        """Ask for the shift's start and end on `day` and store it as that date's override."""
+        dialog = QDialog(self)
+        dialog.setWindowTitle(_("Other shift on {day}").format(day=day.isoformat()))
+        form = QFormLayout(dialog)
+        start, end = QTimeEdit(QTime(9, 0), dialog), QTimeEdit(QTime(18, 0), dialog)
+        for edit in (start, end):
+            edit.setDisplayFormat("HH:mm")
+        form.addRow(_("Starts"), start)
+        form.addRow(_("Ends"), end)
+        form.addRow(widgets.muted(_("An end before the start means the next day."), dialog))
+        box = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog
+        )
+        box.accepted.connect(dialog.accept)
+        box.rejected.connect(dialog.reject)
+        form.addRow(box)
+        self.current_dialog = dialog
+        if not dialog.exec():
+            return False
+        a, b = start.time(), end.time()
+        return self.set_other_shift(day, time(a.hour(), a.minute()), time(b.hour(), b.minute()))
+
+    def set_other_shift(self, day: date, start: time, end: time) -> bool:
+        return self._run(
+            lambda s: attendance.set_override(
+                s, self.actor, self.staff_id, day, RotaKind.WORK.value, start, end
+            )
+        )
 
     def cycle_day(self, day: date) -> bool:
         entry = self.rota.overrides.get(day)

@@ -23,6 +23,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -113,7 +114,16 @@ class GeneralTab(QWidget):
         self.spins: dict[str, QSpinBox] = {}
         with store.reading() as session:
             values = settings.get_all(session, actor.branch_id)
+        self.checks: dict[str, QCheckBox] = {}
         for key, option in settings.OPTIONS.items():
+            if option.type is bool:
+                check = QCheckBox(_(option.label), self)
+                check.setChecked(values[key])
+                check.setEnabled(actor.sees_whole_branch)
+                check.toggled.connect(lambda on, key=key: self._save(key, on))
+                branch_form.addRow(check)
+                self.checks[key] = check
+                continue
             if option.type is not int:
                 continue
             spin = QSpinBox(self)
@@ -136,7 +146,7 @@ class GeneralTab(QWidget):
         widgets.ui_settings().setValue(LANGUAGE_KEY, self.language.currentData())
         self.language_note.setStyleSheet(f"color: {widgets.ACCENT_COLOR};")
 
-    def _save(self, key: str, value: int) -> None:
+    def _save(self, key: str, value: int | bool) -> None:
         try:
             with self.store.transaction() as session:
                 settings.set_value(session, self.actor, key, value)
@@ -145,7 +155,7 @@ class GeneralTab(QWidget):
             return
         self.saved_note.setText(_("Saved."))
         if key == "idle_lock_minutes":
-            self.idleMinutesChanged.emit(value)
+            self.idleMinutesChanged.emit(int(value))
 
 
 # --- Calendar --------------------------------------------------------------------

@@ -105,3 +105,32 @@ def test_a_manager_sees_their_rota_read_only(qtbot: QtBot, store: Store, make_ma
     assert dialog.person.count() == 1
     assert not dialog.weekday_buttons[0].isEnabled()
     assert not dialog.day_buttons[date(2026, 12, 1)].isEnabled()
+
+
+def test_another_shift_on_one_date(
+    qtbot: QtBot, store: Store, supervisor: Actor, people: tuple[int, int]
+) -> None:
+    from datetime import time
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QTimeEdit
+
+    a, _b = people
+    dialog = RotaDialog(store, supervisor, a, 2026, 12)
+    qtbot.addWidget(dialog)
+    saturday = date(2026, 12, 5)
+
+    def fill() -> None:
+        ask = QApplication.activeModalWidget()
+        assert ask is not None and ask is not dialog
+        start, end = ask.findChildren(QTimeEdit)
+        start.setTime(start.time().fromString("20:00", "HH:mm"))
+        end.setTime(end.time().fromString("01:00", "HH:mm"))
+        ask.accept()
+
+    QTimer.singleShot(0, fill)
+    assert dialog.ask_other_shift(saturday)
+    with store.reading() as session:
+        (plan,) = attendance.plans_for(session, supervisor, a, saturday, saturday)
+    assert (plan.working, plan.start, plan.end) == (True, time(20), time(1))
+    assert "20:00" in dialog.day_buttons[saturday].text()

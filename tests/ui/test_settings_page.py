@@ -203,3 +203,13 @@ def test_calendar_model_is_a_proper_model(qtmodeltester: ModelTester) -> None:
         ]
     )
     qtmodeltester.check(model)
+
+
+def test_yes_no_branch_settings_are_check_boxes(
+    page: SettingsPage, store: Store, supervisor: Actor
+) -> None:
+    check = page.general.checks["meeting_arrivals_as_punches"]
+    assert not check.isChecked() and check.text() == "晨会签到时间计入考勤打卡"
+    check.click()
+    with store.reading() as session:
+        assert settings.get(session, supervisor.branch_id, "meeting_arrivals_as_punches") is True
