@@ -33,6 +33,12 @@ OPTIONS: dict[str, Option] = {
             True,
             N_("Finalizing needs the signatures of attendees, host and minute-taker"),
         ),
+        Option(
+            "leave_types",
+            list,
+            ["事假", "病假", "年假", "调休", "婚假", "丧假", "产假", "陪产假"],
+            N_("Kinds of leave"),
+        ),
         Option("idle_lock_minutes", int, 10, N_("Lock the window after idle minutes"), 1, 240),
         Option(
             "calendar_warn_days",
@@ -74,6 +80,14 @@ def set_value(session: Session, actor: Actor, key: str, value: Any) -> None:
     wrong_type = not isinstance(value, option.type) or (
         isinstance(value, bool) and option.type is not bool
     )
+    if option.type is list:
+        value = [str(v).strip() for v in value] if isinstance(value, list) else value
+        if wrong_type or not value or not all(value) or len(set(value)) != len(value):
+            raise ValidationError(
+                _("{label}: give at least one name, each once.").format(label=_(option.label)),
+                field=key,
+            )
+        wrong_type = False
     out_of_range = not wrong_type and (
         (option.minimum is not None and value < option.minimum)
         or (option.maximum is not None and value > option.maximum)

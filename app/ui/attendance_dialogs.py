@@ -40,7 +40,7 @@ from app.db import Store
 from app.fileio import write_atomically
 from app.i18n import N_, _
 from app.reports.attendance_docs import WarningNotice
-from app.services import attendance, clock, staff
+from app.services import attendance, clock, settings, staff
 from app.services.attendance import (
     APPEAL_NOTE,
     PunchRowLike,
@@ -72,16 +72,6 @@ NOTE_LABELS = {
     APPEAL_NOTE: N_("Points set by an accepted appeal"),
 }
 
-# Suggestions only: a branch may use its own words.
-LEAVE_TYPES = (
-    N_("Personal leave"),
-    N_("Sick leave"),
-    N_("Annual leave"),
-    N_("Compensatory leave"),
-    N_("Marriage leave"),
-    N_("Maternity leave"),
-    N_("Bereavement leave"),
-)
 
 REQUEST_STATUS_LABELS = {
     RequestStatus.PENDING: N_("Pending"),
@@ -400,7 +390,8 @@ class RequestDialog(FormDialog):
         self.leave_type = QComboBox()
         self.leave_type.setEditable(True)
         self.leave_type.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.leave_type.addItems([_(t) for t in LEAVE_TYPES])
+        with store.reading() as session:  # the branch's own list (Settings → Attendance rules)
+            self.leave_type.addItems(settings.get(session, actor.branch_id, "leave_types"))
         line = self.leave_type.lineEdit()
         assert line is not None
         line.setMaxLength(16)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -30,11 +31,11 @@ from PySide6.QtWidgets import (
 
 from app.db import Store
 from app.i18n import N_, _
-from app.services import attendance, staff
+from app.services import attendance, settings, staff
 from app.services.attendance import RuleRecord
 from app.services.auth import Actor
 from app.services.clock import branch_today
-from app.services.errors import ValidationError
+from app.services.errors import ServiceError, ValidationError
 from app.services.workrules import TEMPLATES, Band, DayMode, WorkRule
 from app.ui import widgets
 from app.ui.staff_dialogs import FormDialog, to_qdate
@@ -499,12 +500,38 @@ class RulesSettingsTab(QWidget):
         row.addWidget(self.rota_button)
         row.addStretch(1)
         layout.addLayout(row)
+
+        leave_row = QHBoxLayout()
+        leave_row.addWidget(QLabel(_("Kinds of leave"), self))
+        self.leave_types = QLineEdit(self)
+        self.leave_types.setReadOnly(not self.editable)
+        self.leave_types.setToolTip(_("Separate the names with 、 or commas."))
+        leave_row.addWidget(self.leave_types, 1)
+        self.save_leave_button = QPushButton(_("Save kinds of leave"), self)
+        self.save_leave_button.setEnabled(self.editable)
+        self.save_leave_button.clicked.connect(self.save_leave_types)
+        leave_row.addWidget(self.save_leave_button)
+        layout.addLayout(leave_row)
         self.refresh()
 
     def refresh(self) -> None:
         with self.store.reading() as session:
             self.model.set_records(attendance.list_rules(session, self.actor))
+            kinds = settings.get(session, self.actor.branch_id, "leave_types")
         fit_columns(self.table)
+        self.leave_types.setText("、".join(kinds))
+
+    def save_leave_types(self) -> bool:
+        names = [n for n in re.split(r"[、,，;；\s]+", self.leave_types.text()) if n]
+        try:
+            with self.store.transaction() as session:
+                settings.set_value(session, self.actor, "leave_types", names)
+        except ServiceError as exc:
+            widgets.show_error(self, str(exc))
+            return False
+        self.refresh()
+        self.changed.emit()
+        return True
 
     def selected(self) -> RuleRecord | None:
         rows = self.table.selectionModel().selectedRows()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 import pytest
 import time_machine
@@ -16,6 +17,9 @@ from app.services import attendance, staff
 from app.services.auth import Actor
 from app.services.workrules import Band
 from app.ui.rules_settings import AssignDialog, RuleDialog, RulesSettingsTab
+
+if TYPE_CHECKING:
+    from tests.ui.conftest import Messages
 
 
 @pytest.fixture(autouse=True)
@@ -164,3 +168,24 @@ def test_a_manager_sees_it_read_only(qtbot: QtBot, store: Store, make_manager) -
     assert not widget.new_button.isEnabled()
     assert not widget.assign_button.isEnabled()
     assert widget.rota_button.isEnabled()  # their own rota, to look at
+
+
+def test_kinds_of_leave_are_the_branchs_own(
+    qtbot: QtBot, store: Store, supervisor: Actor, messages: Messages
+) -> None:
+    from app.services import settings
+
+    tab = RulesSettingsTab(store, supervisor)
+    qtbot.addWidget(tab)
+    assert tab.leave_types.text().startswith("事假、病假、年假")
+    tab.leave_types.setText("事假，病假 、育儿假")
+    assert tab.save_leave_types()
+    with store.reading() as session:
+        assert settings.get(session, supervisor.branch_id, "leave_types") == [
+            "事假",
+            "病假",
+            "育儿假",
+        ]
+    tab.leave_types.setText("事假、事假")
+    assert not tab.save_leave_types()
+    assert "不能重复" in messages.errors[-1]
