@@ -7,24 +7,20 @@ stdin/stdout plumbing, the language switch, and which libraries a command import
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from app.__main__ import main
 from app.db import Store, open_store
 from app.models import Branch
 from app.services import auth, staff
 from app.services.auth import Actor
+from tests.cli.conftest import Cli, Result
 
 ROOT = Path(__file__).resolve().parents[2]
 ROSTER = (
@@ -33,33 +29,6 @@ ROSTER = (
     "A002,李四,,2025/3/1,\n"
 )
 BAD_ROW = "A003,王五,12345,,\n"
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-    @property
-    def json(self) -> Any:
-        return json.loads(self.out)
-
-
-Cli = Callable[..., Result]
-
-
-@pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str], store_url: str, monkeypatch: pytest.MonkeyPatch) -> Cli:
-    """`branchdesk --db <the test store> ARGS…` in-process."""
-
-    def run(*args: str, stdin: str = "", db: str | None = None) -> Result:
-        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-        code = main(["--db", db or store_url, *args])
-        out, err = capsys.readouterr()
-        return Result(code, out, err)
-
-    return run
 
 
 def branchdesk(tmp_path: Path, db: Path, *args: str, stdin: str = "") -> Result:

@@ -6,24 +6,19 @@ The clock is frozen on Monday 2026-11-02, 10:00 in Shanghai; the CLI runs in-pro
 
 from __future__ import annotations
 
-import io
-import json
-import sys
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 import time_machine
 from sqlalchemy import func, select
 
-from app.__main__ import main
 from app.db import Store
 from app.models import Punch
 from app.services import attendance, staff
 from app.services.auth import Actor
+from tests.cli.conftest import Cli
 
 NOW = datetime(2026, 11, 2, 2, 0, tzinfo=UTC)  # Monday 10:00 in Shanghai
 PUNCHES = (
@@ -68,35 +63,10 @@ TOTAL_KEYS = {
 }
 
 
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-    @property
-    def json(self) -> Any:
-        return json.loads(self.out)
-
-
-Cli = Callable[..., Result]
-
-
 @pytest.fixture(autouse=True)
 def frozen_clock() -> Iterator[None]:
     with time_machine.travel(NOW, tick=False):
         yield
-
-
-@pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str], store_url: str, monkeypatch: pytest.MonkeyPatch) -> Cli:
-    def run(*args: str) -> Result:
-        monkeypatch.setattr(sys, "stdin", io.StringIO(""))
-        code = main(["--db", store_url, *args])
-        out, err = capsys.readouterr()
-        return Result(code, out, err)
-
-    return run
 
 
 @pytest.fixture
