@@ -95,6 +95,11 @@ class Punch(Base):
     reason: Mapped[str] = mapped_column(String(200), default="")  # why it was entered by hand
     created_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A wrong punch is voided with a reason, never deleted: the record of what the clock
+    # said stays, and a re-imported clock file does not bring it back.
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    void_reason: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    voided_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
 
 
 class AttendanceRequest(Base):

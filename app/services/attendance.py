@@ -630,7 +630,8 @@ def add_punch(
         raise ValidationError(_("The reason and the note may have at most 200 characters."))
     _check_not_future(at)
     key = minute_key(at)
-    if session.scalar(select(Punch.id).where(Punch.staff_id == person.id, Punch.minute_key == key)):
+    same = session.scalar(select(Punch).where(Punch.staff_id == person.id, Punch.minute_key == key))
+    if same is not None and same.voided_at is None:
         return PunchResult(None, duplicate=True)
     if kind is PunchSource.KIOSK:
         near = session.scalar(
@@ -638,23 +639,39 @@ def add_punch(
                 Punch.staff_id == person.id,
                 Punch.minute_key.between(key - 2, key + 2),
                 Punch.at.between(at - KIOSK_REPEAT, at + KIOSK_REPEAT),
+                Punch.voided_at.is_(None),
             )
         )
         if near is not None:
             return PunchResult(None, repeat=True)
-    punch = Punch(
-        branch_id=person.branch_id,
-        staff_id=person.id,
-        at=at,
-        minute_key=key,
-        source=kind.value,
-        reason=reason,
-        note=note.strip(),
-        created_by=actor.user_id,
+    punch = same or Punch(branch_id=person.branch_id, staff_id=person.id, minute_key=key)
+    if same is None:
+        session.add(punch)
+    # Entered again on purpose after being voided: the punch counts again, as entered now.
+    punch.at, punch.source, punch.reason, punch.note = at, kind.value, reason, note.strip()
+    punch.created_by, punch.voided_at, punch.void_reason, punch.voided_by = (
+        actor.user_id,
+        None,
+        "",
+        None,
     )
-    session.add(punch)
     session.flush()
     return PunchResult(punch.id)
+
+
+def void_punch(session: Session, actor: Actor, punch_id: int, reason: str) -> None:
+    """Correct a wrong punch: it stops counting but stays on record with who and why."""
+    require_supervisor(actor)
+    punch = session.get(Punch, punch_id)
+    if punch is None or punch.branch_id != actor.branch_id:
+        raise NotFound(_("No such punch."))
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Say why this punch is wrong."), "reason")
+    if punch.voided_at is None:
+        punch.voided_at, punch.voided_by = now_utc(), actor.user_id
+    punch.void_reason = reason[:200]
+    session.flush()
 
 
 @dataclass(frozen=True)
@@ -665,15 +682,33 @@ class PunchRecord:
     source: str
     reason: str
     note: str
+    voided: bool = False
+    void_reason: str = ""
 
 
 def punches_of(
-    session: Session, actor: Actor, staff_id: int, start: datetime, end: datetime
+    session: Session,
+    actor: Actor,
+    staff_id: int,
+    start: datetime,
+    end: datetime,
+    *,
+    include_voided: bool = False,
 ) -> list[PunchRecord]:
-    """A person's stored punches with start <= at < end, oldest first."""
+    """A person's stored punches with start <= at < end, oldest first (voided ones only
+    when asked for: they no longer count)."""
     _staff(session, actor, staff_id)
-    rows = session.execute(
-        select(Punch.id, Punch.staff_id, Punch.at, Punch.source, Punch.reason, Punch.note)
+    query = (
+        select(
+            Punch.id,
+            Punch.staff_id,
+            Punch.at,
+            Punch.source,
+            Punch.reason,
+            Punch.note,
+            Punch.voided_at.is_not(None),
+            Punch.void_reason,
+        )
         .where(
             Punch.staff_id == staff_id,
             Punch.minute_key >= minute_key(start),
@@ -683,7 +718,9 @@ def punches_of(
         )
         .order_by(Punch.at)
     )
-    return [PunchRecord(*row) for row in rows]
+    if not include_voided:
+        query = query.where(Punch.voided_at.is_(None))
+    return [PunchRecord(*row) for row in session.execute(query)]
 
 
 # --- importing a clock machine's punches ----------------------------------------------
@@ -1103,6 +1140,7 @@ def _people(
                         Punch.staff_id.in_(inactive),
                         Punch.minute_key >= lo,
                         Punch.minute_key < hi,
+                        Punch.voided_at.is_(None),
                     )
                     .distinct()
                 )
@@ -1170,6 +1208,7 @@ def _load_inputs(
                 Punch.staff_id.in_(staff_ids),
                 Punch.minute_key >= minute_key(lo),
                 Punch.minute_key < minute_key(hi),
+                Punch.voided_at.is_(None),
             )
         ):
             punches[staff_id].append(clock(key))

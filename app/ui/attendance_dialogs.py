@@ -868,3 +868,32 @@ class WarningNoticesDialog(QDialog):
                 )
 
         self._render(save_all)
+
+
+class VoidPunchDialog(FormDialog):
+    """Void a wrong punch: it stops counting and stays on record with the reason."""
+
+    def __init__(
+        self,
+        store: Store,
+        actor: Actor,
+        punch_id: int,
+        description: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(store, actor, parent)
+        self.punch_id = punch_id
+        self.setWindowTitle(_("Void a punch"))
+        self.set_intro(
+            _("Void the punch {punch}? It stops counting but stays on record.").format(
+                punch=description
+            )
+        )
+        self.reason = QLineEdit(self)
+        self.reason.setMaxLength(200)
+        self.add_field("reason", _("Reason"), self.reason)
+        self.ok_button.setText(_("Void"))
+
+    def save(self) -> None:
+        with self.store.transaction() as session:
+            attendance.void_punch(session, self.actor, self.punch_id, self.reason.text())

@@ -13,9 +13,10 @@ from __future__ import annotations
 import calendar
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
@@ -26,6 +27,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QTableView,
     QTabWidget,
@@ -61,6 +64,7 @@ from app.ui.attendance_dialogs import (
     PunchImportDialog,
     PunchPreviewRow,
     RequestsDialog,
+    VoidPunchDialog,
     WarningNoticesDialog,
     note_text,
     preview_punches,
@@ -273,6 +277,17 @@ class AttendancePage(QWidget):
         self.detail_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.detail.body.addWidget(self.detail_title)
         self.detail.body.addWidget(self.detail_text)
+        # The punches behind the day, voided ones included (greyed), so a wrong one can
+        # be voided with a reason: corrections never delete what the clock recorded.
+        self.punch_list = QListWidget(self.detail)
+        self.punch_list.setMaximumHeight(110)
+        self.punch_list.currentRowChanged.connect(lambda _row: self._update_void_button())
+        self.detail.body.addWidget(self.punch_list)
+        self.void_button = QPushButton(_("Void punch…"), self.detail)
+        self.void_button.clicked.connect(self.void_selected_punch)
+        self.void_button.setVisible(self.supervisor)
+        self.detail.body.addWidget(self.void_button)
+        self.day_punches: list[attendance.PunchRecord] = []
         grid_layout.addWidget(self.detail)
         self.refresh()
 
@@ -342,6 +357,41 @@ class AttendancePage(QWidget):
         self.detail_text.setText(
             self.describe(result) if result else _("Not evaluated (not hired yet, or not over).")
         )
+        self._show_punches(row.staff_id, day)
+
+    def _show_punches(self, staff_id: int, day: date) -> None:
+        zone = ZoneInfo(self.tz)
+        start = datetime.combine(day, time(0), tzinfo=zone)
+        # Until the next morning: a night shift's check-out belongs to this work date.
+        end = datetime.combine(day + timedelta(days=1), time(8), tzinfo=zone)
+        with self.store.reading() as session:
+            self.day_punches = attendance.punches_of(
+                session, self.actor, staff_id, start, end, include_voided=True
+            )
+        self.punch_list.clear()
+        for p in self.day_punches:
+            text = _wall_clock(p.at, self.tz) + "  " + (p.reason or p.note or p.source)
+            if p.voided:
+                text = _("{punch} (voided: {reason})").format(punch=text, reason=p.void_reason)
+            item = QListWidgetItem(text, self.punch_list)
+            if p.voided:
+                item.setForeground(QBrush(MUTED))
+        self._update_void_button()
+
+    def _update_void_button(self) -> None:
+        row = self.punch_list.currentRow()
+        self.void_button.setEnabled(
+            0 <= row < len(self.day_punches) and not self.day_punches[row].voided
+        )
+
+    def void_selected_punch(self) -> None:
+        row = self.punch_list.currentRow()
+        if not self.supervisor or not 0 <= row < len(self.day_punches):
+            return
+        punch = self.day_punches[row]
+        text = self.punch_list.item(row).text()
+        dialog = VoidPunchDialog(self.store, self.actor, punch.id, text, self)
+        self._open(dialog, self.refresh)
 
     def describe(self, r: DayResult) -> str:
         lines = [_("Status: {status}").format(status=_(STATUS_LABELS[r.status]))]

@@ -40,11 +40,15 @@ class _Task(QRunnable):
 
     def run(self) -> None:
         try:
-            result = self.work(self.report)
-        except Exception as exc:  # handed to the GUI thread, which decides what the user sees
-            self.signals.failed.emit(exc)
-        else:
-            self.signals.done.emit(result)
+            try:
+                result = self.work(self.report)
+            except Exception as exc:  # handed to the GUI thread, which decides what to show
+                self.signals.failed.emit(exc)
+            else:
+                self.signals.done.emit(result)
+        except RuntimeError:
+            # The window that asked went away (the app is closing): nobody to tell.
+            pass
 
 
 class BackgroundOp:

@@ -650,3 +650,42 @@ def test_the_demo_months(store_templates: dict[str, Path], tmp_path: Path) -> No
     assert months[2][0].days[-1].work_date == date(2026, 11, 26)  # yesterday in Shanghai
     assert {r.status for r in requests} == {"approved", "pending"}
     assert [r.kind for r in requests if r.status == "pending"] == ["field"]
+
+
+def test_a_wrong_punch_is_voided_not_deleted(
+    store: Store,
+    supervisor: Actor,
+    people: dict[str, int],
+    make_manager,  # type: ignore[no-untyped-def]
+) -> None:
+    a1, day = people["A001"], date(2026, 10, 13)
+    with store.transaction() as session:
+        wrong = att.add_punch(session, supervisor, a1, sh(day, 9, 40), "import").punch_id
+        att.add_punch(session, supervisor, a1, sh(day, 8, 55), "manual", reason="打卡机故障")
+        att.add_punch(session, supervisor, a1, sh(day, 18, 2), "import")
+        assert wrong is not None
+        with pytest.raises(ValidationError):
+            att.void_punch(session, supervisor, wrong, "  ")
+        att.void_punch(session, supervisor, wrong, "打卡机时间错误")
+    with store.reading() as session:
+        (mine,) = att.month(session, supervisor, [a1], 2026, 10)
+        kept = att.punches_of(session, supervisor, a1, sh(day, 0), sh(day, 23))
+        everything = att.punches_of(
+            session, supervisor, a1, sh(day, 0), sh(day, 23), include_voided=True
+        )
+    (result,) = [d for d in mine.days if d.work_date == day]
+    assert (result.status, result.late_minutes) == (DayStatus.NORMAL, 0)  # 08:55 counts
+    assert len(kept) == 2 and len(everything) == 3
+    assert [p.void_reason for p in everything if p.voided] == ["打卡机时间错误"]
+    # Re-importing the clock file does not bring it back; entering it by hand does.
+    rows = [Row(2, "A001", "张三", sh(day, 9, 40))]
+    with store.transaction() as session:
+        assert att.import_punches(session, supervisor, rows).duplicates == 1
+    with store.reading() as session:
+        assert len(att.punches_of(session, supervisor, a1, sh(day, 0), sh(day, 23))) == 2
+    with store.transaction() as session:
+        again = att.add_punch(session, supervisor, a1, sh(day, 9, 40), "manual", reason="核实无误")
+        assert again.punch_id == wrong and not again.duplicate
+    manager = make_manager("B001", "赵六")
+    with pytest.raises(PermissionDenied), store.transaction() as session:
+        att.void_punch(session, manager, wrong, "不该让我作废")

@@ -26,6 +26,7 @@ from app.ui.attendance_dialogs import (
     PunchRowStatus,
     RequestDialog,
     RequestsDialog,
+    VoidPunchDialog,
     WarningNoticesDialog,
 )
 from app.ui.attendance_page import AttendancePage
@@ -291,3 +292,26 @@ def test_rota_for_the_selected_person(page: AttendancePage) -> None:
     assert dialog.staff_id == page.model.rows[row_of(page, "A002")].staff_id
     dialog.reject()
     assert page.current_dialog is None
+
+
+def test_void_a_wrong_punch_from_the_day_detail(
+    page: AttendancePage, store: Store, people: dict[str, int]
+) -> None:
+    punch(store, page.actor, people["A002"], local(THURSDAY, 8, 58))  # the real arrival
+    page.refresh()
+    assert day_cell(page, "A002", THURSDAY) == "√"
+    page.select_cell(people["A002"], THURSDAY)
+    assert page.punch_list.count() == 3
+    page.punch_list.setCurrentRow(0)  # 08:58: pretend it was wrong after all
+    page.void_button.click()
+    dialog = page.current_dialog
+    assert isinstance(dialog, VoidPunchDialog)
+    dialog.accept()  # no reason: refused under the field, nothing stored
+    assert dialog.error_text("reason")
+    dialog.reason.setText("误打卡")
+    dialog.accept()
+    assert day_cell(page, "A002", THURSDAY) == "迟"
+    page.select_cell(people["A002"], THURSDAY)
+    assert "误打卡" in page.punch_list.item(0).text()
+    page.punch_list.setCurrentRow(0)
+    assert not page.void_button.isEnabled()
