@@ -679,20 +679,18 @@ class MeetingsPage(QWidget):
         )
 
     def people_selected(self) -> None:
-        details = self.selected_details()
-        if details is None or not self.editable:
-            return
-        self._open(
-            PeopleDialog(self.store, self.actor, details, self),
-            lambda: self._changed(details.id),
-        )
+        self._edit_selected(PeopleDialog)
 
     def delegate_selected(self) -> None:
+        self._edit_selected(DelegateHostDialog)
+
+    def _edit_selected(self, dialog_class: Callable[..., QDialog]) -> None:
+        """Open a dialog on the selected meeting's details; show the change when saved."""
         details = self.selected_details()
         if details is None or not self.editable:
             return
         self._open(
-            DelegateHostDialog(self.store, self.actor, details, self),
+            dialog_class(self.store, self.actor, details, self),
             lambda: self._changed(details.id),
         )
 
