@@ -24,6 +24,16 @@ from app.models.meeting import (
     Signature,
 )
 from app.models.staff import Staff, User
+from app.models.weekly import (
+    Customer,
+    ReviewEvent,
+    SummaryVisit,
+    TripRecord,
+    VisitLog,
+    VisitPlan,
+    WeeklyRollup,
+    WeeklySummary,
+)
 
 __all__ = [
     "AbsenceNotice",
@@ -35,20 +45,28 @@ __all__ = [
     "Branch",
     "CalendarDay",
     "CalendarYear",
+    "Customer",
     "Meeting",
     "MeetingAttachment",
     "MeetingAttendance",
     "MeetingSchedule",
     "MinutesRevision",
     "Punch",
+    "ReviewEvent",
     "RotaOverride",
     "RotaPattern",
     "RuleAssignment",
     "Setting",
     "Signature",
     "Staff",
+    "SummaryVisit",
+    "TripRecord",
     "UTCDateTime",
     "User",
+    "VisitLog",
+    "VisitPlan",
+    "WeeklyRollup",
+    "WeeklySummary",
     "WorkRuleRecord",
     "utcnow",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import time
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -54,6 +55,45 @@ OPTIONS: dict[str, Option] = {
             False,
             N_("Meeting arrival times count as attendance punches"),
         ),
+        Option(
+            "weekly_deadline_weekday",
+            int,
+            5,
+            N_("Weekly summaries are due on weekday (1 = Monday … 7 = Sunday)"),
+            1,
+            7,
+        ),
+        Option("weekly_deadline_time", time, time(17, 30), N_("Weekly summaries are due at")),
+        Option(
+            "weekly_rollup_time",
+            time,
+            time(18, 0),
+            N_("The roll-up for the market department is due that day at"),
+        ),
+        Option(
+            "weekly_late_points",
+            int,
+            0,
+            N_("Points a late weekly summary costs (0 = none)"),
+            0,
+            100,
+        ),
+        Option(
+            "service_days_key",
+            int,
+            30,
+            N_("Visit each key customer at least every N days (0 = no standard)"),
+            0,
+            366,
+        ),
+        Option(
+            "service_days_normal",
+            int,
+            0,
+            N_("Visit each normal customer at least every N days (0 = no standard)"),
+            0,
+            366,
+        ),
     )
 }
 
@@ -65,7 +105,9 @@ def get(session: Session, branch_id: int, key: str) -> Any:
         return option.default
     try:
         value = json.loads(row.value)
-    except ValueError:
+        if option.type is time:
+            value = time.fromisoformat(value)
+    except (ValueError, TypeError):
         return option.default
     return value if isinstance(value, option.type) else option.default
 
@@ -88,6 +130,11 @@ def set_value(session: Session, actor: Actor, key: str, value: Any) -> None:
                 field=key,
             )
         wrong_type = False
+    if option.type is time and wrong_type:
+        raise ValidationError(
+            _("{label}: enter a time of day such as 17:30.").format(label=_(option.label)),
+            field=key,
+        )
     out_of_range = not wrong_type and (
         (option.minimum is not None and value < option.minimum)
         or (option.maximum is not None and value > option.maximum)
@@ -99,8 +146,10 @@ def set_value(session: Session, actor: Actor, key: str, value: Any) -> None:
             ),
             field=key,
         )
+    # A time of day is kept as "HH:MM": JSON has no time type.
+    stored = json.dumps(value.strftime("%H:%M") if isinstance(value, time) else value)
     row = session.get(Setting, (actor.branch_id, key))
     if row is None:
-        session.add(Setting(branch_id=actor.branch_id, key=key, value=json.dumps(value)))
+        session.add(Setting(branch_id=actor.branch_id, key=key, value=stored))
     else:
-        row.value = json.dumps(value)
+        row.value = stored

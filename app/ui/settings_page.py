@@ -7,7 +7,7 @@ manager sees the same page read-only.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
+    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -115,6 +116,7 @@ class GeneralTab(QWidget):
         with store.reading() as session:
             values = settings.get_all(session, actor.branch_id)
         self.checks: dict[str, QCheckBox] = {}
+        self.times: dict[str, QTimeEdit] = {}
         for key, option in settings.OPTIONS.items():
             if option.type is bool:
                 check = QCheckBox(_(option.label), self)
@@ -123,6 +125,16 @@ class GeneralTab(QWidget):
                 check.toggled.connect(lambda on, key=key: self._save(key, on))
                 branch_form.addRow(check)
                 self.checks[key] = check
+                continue
+            if option.type is time:
+                edit = QTimeEdit(values[key], self)
+                edit.setDisplayFormat("HH:mm")
+                edit.setEnabled(actor.sees_whole_branch)
+                edit.editingFinished.connect(
+                    lambda key=key, edit=edit: self._save(key, edit.time().toPython())
+                )
+                branch_form.addRow(_("{label}:").format(label=_(option.label)), edit)
+                self.times[key] = edit
                 continue
             if option.type is not int:
                 continue
@@ -146,7 +158,7 @@ class GeneralTab(QWidget):
         widgets.ui_settings().setValue(LANGUAGE_KEY, self.language.currentData())
         self.language_note.setStyleSheet(f"color: {widgets.ACCENT_COLOR};")
 
-    def _save(self, key: str, value: int | bool) -> None:
+    def _save(self, key: str, value: int | bool | time) -> None:
         try:
             with self.store.transaction() as session:
                 settings.set_value(session, self.actor, key, value)
