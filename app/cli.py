@@ -118,9 +118,13 @@ def add_commands(parser: argparse.ArgumentParser) -> None:
     cal_imp.add_argument("--dry-run", action="store_true", help="check and report, save nothing")
     cal_imp.set_defaults(handler=_calendar_import)
 
-    _add_meeting_commands(commands, branch_opt, json_opt)
-    add_import_commands(commands, branch_opt, json_opt)
+    export_what = _add_meeting_commands(commands, branch_opt, json_opt)
+    import_what = add_import_commands(commands, branch_opt, json_opt)
     _add_attendance_commands(commands, branch_opt, json_opt)
+
+    from app.cli_weekly import add_weekly_commands
+
+    add_weekly_commands(commands, export_what, import_what, branch_opt, json_opt)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -584,7 +588,7 @@ MAX_LIST_DAYS = 366
 
 def _add_meeting_commands(
     commands: Any, branch_opt: argparse.ArgumentParser, json_opt: argparse.ArgumentParser
-) -> None:
+) -> Any:
     meetings_cmd = commands.add_parser("meetings", help="the meeting calendar (会议)")
     meeting_cmds = meetings_cmd.add_subparsers(dest="action", metavar="ACTION", required=True)
     listing = meeting_cmds.add_parser(
@@ -596,7 +600,7 @@ def _add_meeting_commands(
     listing.add_argument("--to", dest="end", type=_iso_date, metavar="YYYY-MM-DD")
     listing.set_defaults(handler=_meetings_list)
 
-    add_export_commands(commands, branch_opt)
+    export_what = add_export_commands(commands, branch_opt)
 
     verify = commands.add_parser(
         "verify",
@@ -605,6 +609,7 @@ def _add_meeting_commands(
     )
     verify.add_argument("file", type=Path, metavar="FILE.pdf")
     verify.set_defaults(handler=_verify)
+    return export_what
 
 
 def add_export_commands(commands: Any, branch_opt: argparse.ArgumentParser) -> Any:

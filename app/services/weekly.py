@@ -850,7 +850,8 @@ def _current(session: Session, staff_id: int, week_start: date) -> WeeklySummary
     )
 
 
-def _board_state(row: WeeklySummary | None) -> BoardState:
+def board_state(row: WeeklySummary | None) -> BoardState:
+    """How a week's current summary row shows on the board (None: nothing saved)."""
     if row is None:
         return BoardState.MISSING
     state = SummaryState(row.state)
@@ -904,7 +905,7 @@ def _view(
         week_start=week_start,
         revision=row.revision if row else 0,
         state=row.state if row else "",
-        board_state=_board_state(row).value,
+        board_state=board_state(row).value,
         text=text,
         visits=visits,
         checklist=plans_for(session, actor, person.id, week_start),
@@ -1319,7 +1320,7 @@ def week_status(session: Session, actor: Actor, week_start: date) -> WeekStatus:
                 person.id,
                 person.employee_no,
                 person.name,
-                _board_state(row).value,
+                board_state(row).value,
                 row.id if row else None,
                 row.revision if row else 0,
                 row.submitted_at if row else None,
@@ -1445,7 +1446,7 @@ def history(session: Session, actor: Actor, last_week: date, weeks: int = 12) ->
                 WeekRecord(
                     person.id,
                     week,
-                    _board_state(row).value,
+                    board_state(row).value,
                     bool(row and row.late),
                     visits[(person.id, week)],
                 )
