@@ -344,6 +344,8 @@ def _demo(args: argparse.Namespace) -> int:
                 punches=report.punches_added, requests=report.requests_added
             )
         )
+    if report.weekly_text():
+        print(report.weekly_text())
     if report.years_seeded:
         print(
             _("Working calendar filled in for {years}.").format(

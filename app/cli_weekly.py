@@ -233,6 +233,12 @@ def _check(args: argparse.Namespace) -> int:
         )
         for line in lines:
             print("  " + line)
+        for gap in result.service:
+            print("  " + weekly_check.service_line(gap))
+        if result.birthdays:
+            print(_("Birthdays in the coming week:"))
+            for birthday in result.birthdays:
+                print("  " + weekly_check.birthday_line(birthday))
     return EXIT_CHECK_FAILED if problems else EXIT_OK
 
 
@@ -299,11 +305,7 @@ def _action_text(action: str, revision: int) -> str:
 def _export(args: argparse.Namespace) -> int:
     from app.services import weekly_reports
 
-    suffix = args.output.suffix.lower()
-    if suffix not in (".pdf", ".xlsx"):
-        raise CliError(
-            _("Write the roll-up to a .pdf or .xlsx file, not {file}.").format(file=args.output)
-        )
+    weekly_reports.rollup_kind(args.output)  # a .docx is refused before the store opens
     store = _open(args)
     try:
         with store.transaction() as session:  # the roll-up is recorded as produced

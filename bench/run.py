@@ -237,6 +237,8 @@ def main(argv: list[str] | None = None) -> int:
         "bench_click_to_pdf.py",
         "bench_attendance.py",
         "bench_attendance_sheet.py",
+        "bench_weekly_import.py",
+        "bench_weekly_rollup.py",
     ):
         extra = ["--json"] if args.json else []
         subprocess.run([sys.executable, str(Path(__file__).parent / script), *extra], check=False)

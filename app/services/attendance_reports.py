@@ -5,11 +5,16 @@ Everything is read from attendance.month() (the day engine's results with accept
 appeals applied), so the GUI, the CLI and the printed papers never disagree. Reasons and
 labels come back in the user's language; the renderers in app.reports turn them to bytes.
 
+A weekly progress summary handed in late costs points too when the branch so chooses
+(setting `weekly_late_points`, 0 = none): one ledger line on the week's deadline day,
+counted in the ranking and the sheet's totals (`weekly_late_entries`, the one rule).
+
 Roles: a manager may read their own points ledger; everything else is the supervisor's.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -18,8 +23,14 @@ from sqlalchemy.orm import Session
 
 from app.i18n import _
 from app.models import Appeal
-from app.reports.attendance_docs import AttendanceSheet, SheetPerson, WarningNotice, totals_of
-from app.services import attendance
+from app.reports.attendance_docs import (
+    AttendanceSheet,
+    SheetPerson,
+    SheetTotals,
+    WarningNotice,
+    totals_of,
+)
+from app.services import attendance, settings, weekly
 from app.services.auth import Actor, require_supervisor
 from app.services.clock import branch_today
 from app.services.day_engine import DayResult, DayStatus
@@ -45,6 +56,9 @@ class LedgerEntry:
     original_points: int
     appeal_id: int | None
     appeal_status: str | None  # AppealStatus values
+    # False for a line that is not an attendance day (a late weekly summary): an
+    # attendance appeal cannot change it.
+    appealable: bool = True
 
 
 def day_reason(result: DayResult) -> str:
@@ -75,9 +89,10 @@ def points_ledger(
     person = attendance._staff(session, actor, staff_id)
     branch = attendance._branch(session, actor)
     first, last = attendance._month_bounds(year, month)
+    weekly_lines = weekly_late_entries(session, branch.id, [person.id], year, month)
     last = min(last, branch_today(branch.timezone) - _DAY)
     if last < first:
-        return []
+        return weekly_lines.get(person.id, [])
     inputs = attendance._load_inputs(session, branch, [person.id], first, last)
     who = attendance._Person(person.id, person.employee_no, person.name, person.hire_date)
     appealed = attendance._evaluate_person(who, inputs, first, last)
@@ -109,7 +124,55 @@ def points_ledger(
                 appeal_status=appeal[1] if appeal else None,
             )
         )
+    entries.extend(weekly_lines.get(person.id, []))
+    entries.sort(key=lambda e: (e.work_date, not e.appealable))  # stable: the day's own first
     return entries
+
+
+def weekly_late_entries(
+    session: Session, branch_id: int, staff_ids: Iterable[int], year: int, month: int
+) -> dict[int, list[LedgerEntry]]:
+    """The points each person's late weekly summaries cost in a month, one line per week
+    on its deadline day (the month the deadline falls in counts it). Nothing when the
+    branch's `weekly_late_points` is 0. A revision after a return is not charged again
+    (weekly.late_submissions counts a week's first submission only)."""
+    points = settings.get(session, branch_id, "weekly_late_points")
+    if points <= 0:
+        return {}
+    first, last = attendance._month_bounds(year, month)
+    rule = _("Weekly summaries")
+    found: dict[int, list[LedgerEntry]] = {}
+    for staff_id, week_start, _submitted in weekly.late_submissions(
+        session, branch_id, staff_ids, first, last
+    ):
+        found.setdefault(staff_id, []).append(
+            LedgerEntry(
+                work_date=weekly.due_day(session, branch_id, week_start),
+                points=points,
+                reason=_("Weekly progress summary handed in late ({week})").format(
+                    week=weekly.week_label(week_start)
+                ),
+                rule=rule,
+                original_points=points,
+                appeal_id=None,
+                appeal_status=None,
+                appealable=False,
+            )
+        )
+    return found
+
+
+def weekly_late_points(
+    session: Session, branch_id: int, staff_ids: Iterable[int], year: int, month: int
+) -> dict[int, int]:
+    """Each person's month total of weekly_late_entries (only those with any), to add to
+    the day engine's points wherever a month's points are shown."""
+    return {
+        staff_id: sum(e.points for e in lines)
+        for staff_id, lines in weekly_late_entries(
+            session, branch_id, staff_ids, year, month
+        ).items()
+    }
 
 
 # --- the branch's ranking -------------------------------------------------------------
@@ -131,17 +194,17 @@ def ranking(session: Session, actor: Actor, year: int, month: int) -> list[Ranki
     """Everyone's month, fewest points first, then fewest late arrivals (then by employee
     number); people equal in points and late arrivals share a rank (1, 1, 3)."""
     require_supervisor(actor)
-    people = sorted(
-        attendance.month(session, actor, None, year, month),
-        key=lambda p: (p.totals.points, p.totals.late_count, p.employee_no),
-    )
+    months = attendance.month(session, actor, None, year, month)
+    extra = weekly_late_points(session, actor.branch_id, [p.staff_id for p in months], year, month)
+
+    def points(p: attendance.StaffMonth) -> int:
+        return p.totals.points + extra.get(p.staff_id, 0)
+
+    people = sorted(months, key=lambda p: (points(p), p.totals.late_count, p.employee_no))
     lines: list[RankingLine] = []
     for position, p in enumerate(people, start=1):
         rank = position
-        if lines and (lines[-1].points, lines[-1].late_count) == (
-            p.totals.points,
-            p.totals.late_count,
-        ):
+        if lines and (lines[-1].points, lines[-1].late_count) == (points(p), p.totals.late_count):
             rank = lines[-1].rank
         lines.append(
             RankingLine(
@@ -149,7 +212,7 @@ def ranking(session: Session, actor: Actor, year: int, month: int) -> list[Ranki
                 p.staff_id,
                 p.employee_no,
                 p.name,
-                p.totals.points,
+                points(p),
                 p.totals.late_count,
                 p.totals.absent_days,
                 p.totals.warnings,
@@ -166,6 +229,7 @@ def attendance_sheet(session: Session, actor: Actor, year: int, month: int) -> A
     require_supervisor(actor)
     branch = attendance._branch(session, actor)
     people = attendance.month(session, actor, None, year, month)
+    extra = weekly_late_points(session, branch.id, [p.staff_id for p in people], year, month)
     # The branch-wide rule on the 1st names the sheet; personal rules show in the details.
     rule = attendance.RuleBook.load(session, branch.id).rule_on(None, date(year, month, 1))
     return AttendanceSheet(
@@ -174,11 +238,21 @@ def attendance_sheet(session: Session, actor: Actor, year: int, month: int) -> A
         month=month,
         rule_name=_(rule.name),
         people=[
-            SheetPerson(p.employee_no, p.name, {d.work_date: d for d in p.days}, totals_of(p.days))
+            SheetPerson(
+                p.employee_no,
+                p.name,
+                {d.work_date: d for d in p.days},
+                _plus_points(totals_of(p.days), extra.get(p.staff_id, 0)),
+            )
             for p in people
         ],
         generated_on=branch_today(branch.timezone),
     )
+
+
+def _plus_points(totals: SheetTotals, points: int) -> SheetTotals:
+    """The month's totals with the late weekly summaries' points added."""
+    return replace(totals, points=totals.points + points) if points else totals
 
 
 # --- warning notices ------------------------------------------------------------------

@@ -33,7 +33,6 @@ from app.services import auth, settings, setup
 from app.services.auth import Actor
 from app.ui import widgets
 from app.ui.idle_lock import IdleWatcher, LockScreen
-from app.ui.placeholder import PlaceholderPage
 
 if TYPE_CHECKING:
     from app.ui.meetings_page import MeetingsPage
@@ -49,10 +48,6 @@ class PageSpec:
     build: Callable[[MainWindow], QWidget]
 
 
-def _placeholder(title: str, description: str) -> Callable[[MainWindow], QWidget]:
-    return lambda window: PlaceholderPage(_(title), _(description))
-
-
 def _today(window: MainWindow) -> QWidget:
     from app.ui.today_page import TodayPage
 
@@ -60,6 +55,7 @@ def _today(window: MainWindow) -> QWidget:
     page.openCalendarSettings.connect(window.show_calendar_settings)
     page.openMeeting.connect(window.show_meeting)
     page.openConsole.connect(window.open_console)
+    page.openWeekly.connect(lambda: window.show_page("weekly"))
     return page
 
 
@@ -73,6 +69,12 @@ def _attendance(window: MainWindow) -> QWidget:
     from app.ui.attendance_page import AttendancePage
 
     return AttendancePage(window.store, window.actor)
+
+
+def _weekly(window: MainWindow) -> QWidget:
+    from app.ui.weekly_page import WeeklyPage
+
+    return WeeklyPage(window.store, window.actor)
 
 
 def _staff(window: MainWindow) -> QWidget:
@@ -100,17 +102,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("today", N_("Today"), _today),
     PageSpec("meetings", N_("Meetings"), _meetings),
     PageSpec("attendance", N_("Attendance"), _attendance),
-    PageSpec(
-        "weekly",
-        N_("Weekly summaries"),
-        _placeholder(
-            N_("Weekly summaries"),
-            N_(
-                "Each account manager's weekly progress summary, due Friday 17:30, "
-                "and the branch roll-up for the market department."
-            ),
-        ),
-    ),
+    PageSpec("weekly", N_("Weekly summaries"), _weekly),
     PageSpec("staff", N_("Staff"), _staff),
     PageSpec("reports", N_("Reports"), _reports),
     PageSpec("settings", N_("Settings"), _settings),

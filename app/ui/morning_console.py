@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from app.db import Store
 from app.i18n import N_, _
-from app.services import clock, meetings, minutes, rollcall
+from app.services import clock, meetings, minutes, rollcall, weekly_today
 from app.services.auth import Actor
 from app.services.errors import ServiceError
 from app.services.meetings import MeetingStatus
@@ -56,6 +56,22 @@ def duration_text(span: timedelta) -> str:
     if hours:
         return f"{hours}:{minutes_:02d}:{secs:02d}"
     return f"{minutes_:02d}:{secs:02d}"
+
+
+def visit_text(visit: weekly_today.TodayVisit) -> str:
+    """张伟 — 钱永刚 — 理财到期回访 — 10:00–11:30: who, whom, why and when."""
+    parts = [visit.name, visit.customer_name]
+    if visit.purpose:
+        parts.append(visit.purpose)
+    if visit.planned_out is not None and visit.planned_back is not None:
+        parts.append(time_range(visit.planned_out, visit.planned_back))
+    elif visit.planned_out is not None:
+        parts.append(visit.planned_out.strftime("%H:%M"))
+    if visit.source == "plan":
+        parts.append(_("planned, no trip record yet"))
+    if visit.logged:
+        parts.append(_("visit logged"))
+    return " — ".join(parts)
 
 
 class SectionRow(QFrame):
@@ -310,15 +326,30 @@ class MorningConsole(QWidget):
 
     def _visits_card(self) -> widgets.Card:
         card = self._card(_("Today's planned visits"))
-        self.visits_note = widgets.muted(
-            _(
-                "Each account manager's customer visits planned for today will show here "
-                "once weekly summaries and visit plans arrive in a later version."
-            ),
-            card,
-        )
+        self.visits_box = QVBoxLayout()
+        self.visits_box.setSpacing(4)
+        card.body.addLayout(self.visits_box)
+        self.visits_note = widgets.muted(_("No customer visits planned for today."), card)
         card.body.addWidget(self.visits_note)
+        self.visit_labels: list[QLabel] = []
+        self.reload_visits()
         return card
+
+    def reload_visits(self) -> None:
+        """The meeting day's trip records and planned visits (weekly_today.visits_on)."""
+        with self.store.reading() as session:
+            found = weekly_today.visits_on(session, self.actor, self.summary.day)
+        for label in self.visit_labels:
+            self.visits_box.removeWidget(label)
+            label.deleteLater()
+        self.visit_labels = []
+        for visit in found:
+            label = QLabel(visit_text(visit))
+            label.setFont(widgets.scaled_font(label, 1.1))
+            label.setWordWrap(True)
+            self.visits_box.addWidget(label)
+            self.visit_labels.append(label)
+        self.visits_note.setVisible(not found)
 
     # --- time ----------------------------------------------------------------------------------
     def now(self) -> datetime:

@@ -249,7 +249,9 @@ class PointsView(QWidget):
         pending = entry is not None and entry.appeal_status == AppealStatus.PENDING
         own = self.staff_id is not None and self.staff_id == self.actor.staff_id
         # One open appeal per day at a time; a decided one may be appealed again.
-        self.appeal_button.setEnabled(entry is not None and own and not pending)
+        self.appeal_button.setEnabled(
+            entry is not None and entry.appealable and own and not pending
+        )
         self.decide_button.setEnabled(pending and entry is not None and entry.appeal_id is not None)
 
     def _summary(self, entry: LedgerEntry) -> str:

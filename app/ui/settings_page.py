@@ -166,8 +166,8 @@ class GeneralTab(QWidget):
             widgets.show_error(self, str(exc))
             return
         self.saved_note.setText(_("Saved."))
-        if key == "idle_lock_minutes":
-            self.idleMinutesChanged.emit(int(value))
+        if key == "idle_lock_minutes" and isinstance(value, int):
+            self.idleMinutesChanged.emit(value)
 
 
 # --- Calendar --------------------------------------------------------------------

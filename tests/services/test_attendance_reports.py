@@ -184,3 +184,75 @@ def test_the_sheet_is_the_month_of_everyone(store: Store, supervisor: Actor) -> 
     assert zhang.totals.late_count == 4 and zhang.totals.warnings == 4
     assert set(zhang.days) == {d.work_date for d in months[0].days}
     assert max(zhang.days) == date(2026, 11, 26)
+
+
+# --- late weekly summaries ------------------------------------------------------------
+
+W47 = date(2026, 11, 16)  # due Friday 20 November, 17:30 in Shanghai
+
+
+def hand_in_w47_late_then_revise(store: Store, supervisor: Actor, zhang: Actor) -> None:
+    """张三 hands W47 in at 18:00 (late); it is returned; the revision comes late too."""
+    from app.services import weekly
+    from app.services.weekly import SummaryText
+
+    a1 = sid(zhang)
+    with (
+        time_machine.travel(sh(date(2026, 11, 20), 10), tick=False),
+        store.transaction() as session,
+    ):
+        weekly.save_draft(session, zhang, a1, W47, SummaryText(services="回访 3 户"), [])
+    with (
+        time_machine.travel(sh(date(2026, 11, 20), 18), tick=False),
+        store.transaction() as session,
+    ):
+        first = weekly.submit(session, zhang, a1, W47)
+    assert first.late and first.id is not None
+    with time_machine.travel(sh(date(2026, 11, 23), 9), tick=False), store.transaction() as session:
+        weekly.return_for_revision(session, supervisor, first.id, "补充客户反馈")
+        weekly.revise(session, zhang, a1, W47)
+        assert weekly.submit(session, zhang, a1, W47).late
+
+
+def ledgers_and_ranking(
+    store: Store, supervisor: Actor, staff_id: int
+) -> tuple[list[reports.LedgerEntry], dict[str, int], dict[str, int]]:
+    with store.reading() as session:
+        ledger = reports.points_ledger(session, supervisor, staff_id, 2026, 11)
+        ranking = {r.employee_no: r.points for r in reports.ranking(session, supervisor, 2026, 11)}
+        sheet = reports.attendance_sheet(session, supervisor, 2026, 11)
+    return ledger, ranking, {p.employee_no: p.totals.points for p in sheet.people}
+
+
+def test_late_weekly_summaries_cost_points_when_the_branch_says_so(
+    store: Store, supervisor: Actor, team: dict[str, Actor]
+) -> None:
+    from app.services import settings
+
+    a1 = sid(team["A001"])
+    before, ranking_before, sheet_before = ledgers_and_ranking(store, supervisor, a1)
+    hand_in_w47_late_then_revise(store, supervisor, team["A001"])
+    # weekly_late_points is 0 by default: nothing changes.
+    assert ledgers_and_ranking(store, supervisor, a1) == (before, ranking_before, sheet_before)
+
+    with store.transaction() as session:
+        settings.set_value(session, supervisor, "weekly_late_points", 5)
+    ledger, ranking, sheet = ledgers_and_ranking(store, supervisor, a1)
+    weekly_lines = [e for e in ledger if not e.appealable]
+    assert len(ledger) == len(before) + 1  # the revision is not charged again
+    (line,) = weekly_lines
+    assert (line.work_date, line.points, line.original_points) == (date(2026, 11, 20), 5, 5)
+    assert line.reason == "每周工作进度汇总表逾期提交（2026-W47）"
+    assert line.appeal_id is None and line.appeal_status is None
+    assert [e.work_date for e in ledger] == sorted(e.work_date for e in ledger)
+    assert ranking == {**ranking_before, "A001": ranking_before["A001"] + 5}
+    assert sheet == {**sheet_before, "A001": sheet_before["A001"] + 5}
+    # The manager reads the same line in their own ledger.
+    with store.reading() as session:
+        own = reports.points_ledger(session, team["A001"], a1, 2026, 11)
+    assert line in own
+    # A deadline in October is October's business.
+    with store.reading() as session:
+        assert not [
+            e for e in reports.points_ledger(session, supervisor, a1, 2026, 10) if not e.appealable
+        ]

@@ -14,10 +14,11 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app import i18n
@@ -29,13 +30,18 @@ from app.models import (
     Meeting,
     MeetingAttendance,
     MinutesRevision,
+    ReviewEvent,
     Staff,
+    TripRecord,
     User,
+    VisitLog,
+    WeeklySummary,
 )
-from app.services import auth, calendar, meetings, minutes, rollcall, staff
+from app.services import auth, calendar, meetings, minutes, rollcall, staff, weekly
 from app.services.auth import Actor, Role
 from app.services.demo import DEMO_BRANCH, DemoReport, build_demo, ensure_demo, signature_png
 from app.services.errors import ServiceError
+from app.services.weekly_today import visits_on
 
 # 2026-11-27 01:00 in Shanghai is still the 26th in UTC: the demo must count in branch time.
 SHANGHAI_MORNING = datetime(2026, 11, 26, 17, 0, tzinfo=UTC)
@@ -288,3 +294,208 @@ def test_signature_images_are_small_pngs() -> None:
         image.load()
         ink = sum(1 for value in image.tobytes() if value < 128)
         assert image.size == (300, 100) and 500 < ink < 10000
+
+
+# --- twelve weeks of customers, visits and weekly summaries ---------------------------
+
+W48 = date(2026, 11, 23)  # the demo's "today" (Friday 27 November) is in 2026-W48
+NOW = SHANGHAI_MORNING
+
+
+def by_no(session: Session, branch_id: int) -> dict[str, Staff]:
+    return {
+        s.employee_no: s for s in session.scalars(select(Staff).where(Staff.branch_id == branch_id))
+    }
+
+
+def test_customers_in_each_managers_book(demo_store: Store) -> None:
+    with demo_store.reading() as session:
+        actor = demo_actor(session)
+        book = weekly.list_customers(session, actor)
+    owners = Counter(c.owner_staff_id for c in book)
+    assert len(owners) == 12 and all(6 <= n <= 12 for n in owners.values())
+    assert len({c.name for c in book}) == len(book)
+    assert all(len(c.phone) == 11 and c.phone.startswith("1") for c in book)
+    keys = [c for c in book if c.grade == "key"]
+    assert 12 <= len(keys) < len(book) / 2 + 12
+    next_week = (date(2026, 11, 30), date(2026, 12, 6))
+    coming = [
+        c
+        for c in book
+        if c.birthday is not None and next_week[0] <= c.birthday.replace(year=2026) <= next_week[1]
+    ]
+    assert len(coming) >= 4
+
+
+def test_trips_before_logs_and_nothing_in_the_future(demo_store: Store) -> None:
+    tz = ZoneInfo("Asia/Shanghai")
+    with demo_store.reading() as session:
+        branch_id = demo_actor(session).branch_id
+        trips = list(session.scalars(select(TripRecord).where(TripRecord.branch_id == branch_id)))
+        logs = list(session.scalars(select(VisitLog).where(VisitLog.branch_id == branch_id)))
+        rows = list(
+            session.scalars(select(WeeklySummary).where(WeeklySummary.branch_id == branch_id))
+        )
+        events = list(session.scalars(select(ReviewEvent)))
+    assert len(trips) > 300 and len(logs) > 300
+    assert min(t.day for t in trips) >= W48 - timedelta(weeks=11)
+    assert max(v.day for v in logs) < date(2026, 11, 27)  # nothing logged from today on
+    today = [t for t in trips if t.day == date(2026, 11, 27)]
+    assert today and not any(t.entered_after for t in today)
+    written_after = [t for t in trips if t.entered_after]
+    assert len(written_after) == 1
+    for trip in trips:
+        assert trip.planned_out is not None and trip.planned_back is not None
+        out = datetime.combine(trip.day, trip.planned_out, tzinfo=tz)
+        assert (trip.created_at > out) is trip.entered_after
+    trip_at = {(t.staff_id, t.customer_id, t.day): t.created_at for t in trips}
+    matched = [v for v in logs if (v.staff_id, v.customer_id, v.day) in trip_at]
+    assert len(matched) >= len(logs) - 3  # most visits have both
+    assert all(trip_at[(v.staff_id, v.customer_id, v.day)] < v.created_at for v in matched)
+    stamps = [v.created_at for v in logs] + [t.created_at for t in trips]
+    stamps += [s for r in rows for s in (r.created_at, r.submitted_at, r.reviewed_at) if s]
+    stamps += [e.at for e in events]
+    assert max(stamps) <= NOW
+
+
+def test_this_weeks_friday_picture(demo_store: Store) -> None:
+    with demo_store.reading() as session:
+        actor = demo_actor(session)
+        status = weekly.week_status(session, actor, W48)
+        states = {line.employee_no: line.state for line in status.lines}
+        returned = weekly.get_summary(
+            session, actor, by_no(session, actor.branch_id)["A002"].id, W48
+        )
+        visits = visits_on(session, actor, date(2026, 11, 27))
+    assert Counter(states.values())["missing"] == 1 and states["A010"] == "missing"
+    assert Counter(states.values())["returned"] == 1 and states["A002"] == "returned"
+    assert states["A001"] == "draft"
+    handed_in = [no for no, s in states.items() if s in ("submitted", "late", "approved")]
+    assert len(handed_in) == 9
+    assert all(line.submitted_at is None or line.submitted_at < NOW for line in status.lines)
+    assert returned.return_reason and [e.kind for e in returned.events] == ["return"]
+    assert not status.rollup_produced  # this week's goes out tonight
+    assert {"trip", "plan"} <= {v.source for v in visits}
+    assert {v.employee_no for v in visits} >= {"A001", "A010"}
+
+
+def test_eleven_past_weeks_handed_in_and_reviewed(demo_store: Store) -> None:
+    with demo_store.reading() as session:
+        actor = demo_actor(session)
+        people = by_no(session, actor.branch_id)
+        records = weekly.history(session, actor, W48 - timedelta(weeks=1), weeks=11)
+        rows = list(
+            session.scalars(
+                select(WeeklySummary).where(
+                    WeeklySummary.branch_id == actor.branch_id, WeeklySummary.week_start < W48
+                )
+            )
+        )
+        late = weekly.late_submissions(
+            session,
+            actor.branch_id,
+            [p.id for p in people.values()],
+            W48 - timedelta(weeks=11),
+            W48,
+        )
+        statuses = [
+            weekly.week_status(session, actor, W48 - timedelta(weeks=n)) for n in range(1, 12)
+        ]
+        plans = [
+            p
+            for n in range(1, 12)
+            for person in people.values()
+            for p in weekly.plans_for(session, actor, person.id, W48 - timedelta(weeks=n))
+        ]
+    hired = people["A012"].hire_date
+    assert hired is not None
+    for record in records:
+        if record.staff_id == people["A012"].id and record.week_start + timedelta(days=4) < hired:
+            assert record.state == "missing"  # not hired yet
+        else:
+            assert record.state in ("approved", "submitted", "late"), record
+    assert all(s.rollup_produced for s in statuses)
+    assert sum(not s.rollup_on_time for s in statuses) == 1
+    revised = [r for r in rows if r.revision == 2]
+    assert revised and all(r.state == "approved" for r in revised)
+    assert all(
+        any(
+            r.revision == 1
+            and r.state == "returned"
+            and r.week_start == v.week_start
+            and r.staff_id == v.staff_id
+            for r in rows
+        )
+        for v in revised
+    )
+    approved = [r for r in rows if r.state == "approved"]
+    assert len([r for r in approved if r.review_comment]) > len(approved) / 2
+    assert 5 <= len(late) <= 30
+    assert any(r.source == "xlsx" and r.source_file.endswith(".xlsx") for r in rows)
+    outcomes = Counter(p.outcome for p in plans)
+    assert outcomes["open"] == 0 and outcomes["done"] > outcomes["moved"] + outcomes["dropped"]
+    assert outcomes["moved"] and outcomes["dropped"]
+    assert all(p.reason for p in plans if p.outcome in ("moved", "dropped"))
+
+
+def test_slips_for_the_consistency_check(demo_store: Store) -> None:
+    w47 = (W48 - timedelta(weeks=1), W48 - timedelta(days=1))
+    with demo_store.reading() as session:
+        actor = demo_actor(session)
+        people = by_no(session, actor.branch_id)
+
+        def week_of(no: str) -> tuple[Counter[Any], Counter[Any]]:
+            trips = weekly.list_trips(session, actor, people[no].id, *w47)
+            logs = weekly.list_logs(session, actor, people[no].id, *w47)
+            return (
+                Counter((t.customer_id, t.day) for t in trips),
+                Counter((v.customer_id, v.day) for v in logs),
+            )
+
+        trips, logs = week_of("A003")
+        assert logs - trips  # a visit log without a trip record
+        trips, logs = week_of("A005")
+        assert trips - logs  # a trip record without a visit log
+        summary = weekly.get_summary(session, actor, people["A007"].id, w47[0])
+        _trips, logs = week_of("A007")
+        assert sum(logs.values()) == len(summary.visits) + 1  # one logged visit left out
+        written_after = weekly.list_trips(session, actor, people["A004"].id, *w47)
+        assert any(t.entered_after for t in written_after)
+        key = next(
+            c for c in weekly.list_customers(session, actor, people["A009"].id) if c.grade == "key"
+        )
+        last = session.scalar(select(func.max(VisitLog.day)).where(VisitLog.customer_id == key.id))
+        assert last is not None and (date(2026, 11, 27) - last).days > 30
+        # The others agree: trips and logs match for a manager without a slip.
+        trips, logs = week_of("A006")
+        assert trips == logs
+
+
+def test_the_weeks_follow_the_demos_today(store_templates: dict[str, Path], tmp_path: Path) -> None:
+    """Built on another day (a Wednesday afternoon), the weeks move with it."""
+    path = tmp_path / "other.sqlite3"
+    shutil.copyfile(store_templates["empty"], path)
+    wednesday = datetime(2026, 10, 14, 7, 0, tzinfo=UTC)  # 15:00 in Shanghai, 2026-W42
+    with time_machine.travel(wednesday, tick=False):
+        s = open_store(f"sqlite:///{path}")
+        try:
+            with s.transaction() as session:
+                build_demo(session)
+            with s.reading() as session:
+                actor = demo_actor(session)
+                week = date(2026, 10, 12)
+                status = weekly.week_status(session, actor, week)
+                first = session.scalar(
+                    select(func.min(TripRecord.day)).where(TripRecord.branch_id == actor.branch_id)
+                )
+                latest = session.scalar(
+                    select(func.max(WeeklySummary.submitted_at)).where(
+                        WeeklySummary.branch_id == actor.branch_id
+                    )
+                )
+        finally:
+            s.close()
+    states = Counter(line.state for line in status.lines)
+    assert states["missing"] == states["returned"] == states["draft"] == 1
+    assert first is not None and first >= week - timedelta(weeks=11)
+    assert latest is not None and latest < wednesday

@@ -18,9 +18,9 @@ from app.services import calendar
 from app.services.auth import Actor
 from app.ui.main_window import PAGES, MainWindow
 from app.ui.meetings_page import MeetingsPage
-from app.ui.placeholder import PlaceholderPage
 from app.ui.settings_page import SettingsPage
 from app.ui.today_page import TodayPage
+from app.ui.weekly_page import WeeklyPage
 
 # 09:00 on Friday 27 November 2026 in Shanghai (01:00 UTC).
 FRIDAY = datetime(2026, 11, 27, 1, 0, tzinfo=UTC)
@@ -68,7 +68,7 @@ def test_ctrl_number_switches_pages(
         assert window.pages.currentWidget() is window.page(spec.key)
         assert window.nav.currentItem().text() == window.page_actions[spec.key].text()
     assert isinstance(window.page("meetings"), MeetingsPage)
-    assert isinstance(window.page("weekly"), PlaceholderPage)
+    assert isinstance(window.page("weekly"), WeeklyPage)
     assert isinstance(window.page("settings"), SettingsPage)
 
 

@@ -13,10 +13,11 @@ from sqlalchemy import select
 
 from app.db import Store
 from app.models import ActionItem
-from app.services import meetings, minutes, rollcall, staff
+from app.services import meetings, minutes, rollcall, staff, weekly
 from app.services.auth import Actor
 from app.services.meetings import MeetingKind
 from app.services.staff import StaffInput
+from app.services.weekly import CustomerInput, PlanInput, TripInput
 from app.ui.morning_console import MorningConsole, duration_text
 
 # 08:20 on Friday 27 November 2026 in Shanghai; the meeting runs 08:30–08:50.
@@ -139,7 +140,7 @@ def test_tick_carried_over_items_done(
         assert second is not None and second.done_at is None
 
 
-def test_counts_and_the_visits_placeholder(
+def test_counts_and_no_visits_today(
     store: Store, supervisor: Actor, console: MorningConsole, setup_day: int
 ) -> None:
     assert console.counts.values()["expected"] == 2
@@ -149,7 +150,35 @@ def test_counts_and_the_visits_placeholder(
         rollcall.mark_rest_present(session, supervisor, setup_day)
     console.refresh_counts()
     assert console.counts.values()["present"] == 2 and console.counts.values()["unmarked"] == 0
-    assert "周报" in console.visits_note.text()
+    assert console.visits_note.text() == "今天没有计划拜访。"
+    assert not console.visits_note.isHidden() and console.visit_labels == []
+
+
+def test_todays_planned_visits(
+    qtbot: QtBot, store: Store, supervisor: Actor, setup_day: int
+) -> None:
+    friday = date(2026, 11, 27)
+    with store.transaction() as session:
+        zhang = staff.find_by_employee_no(session, supervisor.branch_id, "A001")
+        wang = staff.find_by_employee_no(session, supervisor.branch_id, "A002")
+        assert zhang is not None and wang is not None
+        qian = weekly.add_customer(session, supervisor, CustomerInput(zhang.id, "钱永刚")).id
+        sun = weekly.add_customer(session, supervisor, CustomerInput(wang.id, "孙丽")).id
+        weekly.add_trip(
+            session,
+            supervisor,
+            TripInput(zhang.id, qian, friday, "理财到期回访", time(10), time(11, 30)),
+        )
+        weekly.add_plan(
+            session, supervisor, PlanInput(wang.id, sun, date(2026, 11, 23), friday, "生日慰问")
+        )
+    widget = MorningConsole(store, supervisor, setup_day)
+    qtbot.addWidget(widget)
+    assert [label.text() for label in widget.visit_labels] == [
+        "张伟 — 钱永刚 — 理财到期回访 — 10:00–11:30",
+        "王芳 — 孙丽 — 生日慰问 — 已计划，尚未填写出行记录",
+    ]
+    assert widget.visits_note.isHidden()
 
 
 def test_esc_leaves(qtbot: QtBot, console: MorningConsole) -> None:
