@@ -149,7 +149,8 @@ def _status(args: argparse.Namespace) -> int:
         return EXIT_OK
     print(
         _("Weekly summaries for {week}, due {deadline}:").format(
-            week=status.week, deadline=_local(status.deadline, branch)
+            week=status.week,
+            deadline=(_local(status.deadline, branch) or "")[:16].replace("T", " "),
         )
     )
     _print_table(

@@ -873,8 +873,15 @@ def prefill_visits(session: Session, staff_id: int, week_start: date) -> list[Vi
 
 
 def _view(
-    session: Session, actor: Actor, person: Staff, week_start: date, row: WeeklySummary | None
+    session: Session,
+    actor: Actor,
+    person: Staff,
+    week_start: date,
+    row: WeeklySummary | None,
+    due: datetime | None = None,
 ) -> SummaryView:
+    """`due`: the week's deadline when the caller already has it (the roll-up makes a view
+    per manager; working the deadline out loads settings and the calendar each time)."""
     if row is None:
         text = SummaryText()
         visits = prefill_visits(session, person.id, week_start)
@@ -888,14 +895,14 @@ def _view(
     events: list[ReviewEventView] = []
     revisions = 0
     if row is not None:
-        users = {uid: name for uid, name in session.execute(select(User.id, User.display_name))}
-        for e in session.scalars(
-            select(ReviewEvent)
+        rows = session.execute(
+            select(ReviewEvent, User.display_name)
             .join(WeeklySummary, WeeklySummary.id == ReviewEvent.summary_id)
+            .outerjoin(User, User.id == ReviewEvent.by_user)
             .where(WeeklySummary.staff_id == person.id, WeeklySummary.week_start == week_start)
             .order_by(ReviewEvent.at, ReviewEvent.id)
-        ):
-            events.append(ReviewEventView(e.kind, e.text, users.get(e.by_user or -1, ""), e.at))
+        )
+        events = [ReviewEventView(e.kind, e.text, by or "", e.at) for e, by in rows]
         revisions = row.revision
     return SummaryView(
         id=row.id if row else None,
@@ -910,7 +917,7 @@ def _view(
         visits=visits,
         checklist=plans_for(session, actor, person.id, week_start),
         next_plans=plans_for(session, actor, person.id, week_start + _WEEK),
-        deadline=deadline(session, actor.branch_id, week_start),
+        deadline=due or deadline(session, actor.branch_id, week_start),
         submitted_at=row.submitted_at if row else None,
         late=row.late if row else False,
         review_comment=row.review_comment if row else "",
@@ -1395,8 +1402,9 @@ def summaries_for_week(session: Session, actor: Actor, week_start: date) -> list
     managers with nothing saved come back with `state` "" (missing)."""
     require_supervisor(actor)
     week_start = week_of(week_start)
+    due = deadline(session, actor.branch_id, week_start)
     return [
-        _view(session, actor, person, week_start, _current(session, person.id, week_start))
+        _view(session, actor, person, week_start, _current(session, person.id, week_start), due)
         for person in _managers(session, actor.branch_id)
     ]
 

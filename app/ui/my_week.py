@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QHBoxLayout, QTabWidget, QVBoxLayout, QWidget
 
 from app.db import Store
 from app.i18n import _
-from app.services import clock, weekly
+from app.services import clock, setup, weekly
 from app.services.auth import Actor
 from app.ui import widgets
 from app.ui.customers_view import CustomersView
@@ -32,10 +32,11 @@ class MyWeekView(QWidget):
         self.staff_id = actor.staff_id
         with store.reading() as session:
             this_week = weekly.current_week(session, actor)
+            tz = setup.current_branch(session, actor).timezone
         self.week_start = this_week
 
-        self.picker = WeekPicker(this_week, this_week, self)
-        self.picker.week_changed.connect(self.set_week)
+        self.picker = WeekPicker(this_week, lambda: clock.branch_today(tz), self)
+        self.picker.weekChanged.connect(self.set_week)
         self.summary = SummaryEditor(store, actor, self.staff_id, this_week, self)
         self.visits = VisitsView(store, actor, self.staff_id, this_week, self, picker=False)
         self.customers = CustomersView(store, actor, self)
@@ -59,7 +60,7 @@ class MyWeekView(QWidget):
 
     def set_week(self, week_start: date) -> None:
         self.week_start = weekly.week_of(week_start)
-        if self.picker.week_start != self.week_start:
+        if self.picker.week() != self.week_start:
             self.picker.set_week(self.week_start)
             return  # the picker's signal comes back here
         self.summary.set_week(self.week_start)
@@ -67,7 +68,6 @@ class MyWeekView(QWidget):
 
     def refresh(self) -> None:
         """Called by the main window each time the page is shown again."""
-        self.picker.this_week = weekly.week_of(clock.branch_today())
         current = self.tabs.currentWidget()
         if current is self.summary:
             self.summary.refresh()

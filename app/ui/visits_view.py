@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from app.db import Store
 from app.i18n import N_, _
-from app.services import clock, weekly
+from app.services import clock, setup, weekly
 from app.services.auth import Actor
 from app.services.errors import ServiceError
 from app.services.weekly import LogView, PlanView, TripView
@@ -186,6 +186,8 @@ class VisitsView(QWidget):
         self.staff_id = staff_id
         self.week_start = weekly.week_of(week_start)
         self.current_dialog: QDialog | None = None
+        with store.reading() as session:
+            tz = setup.current_branch(session, actor).timezone
 
         self.trips: RecordList[TripView] = RecordList(
             _("Trip records"),
@@ -226,8 +228,8 @@ class VisitsView(QWidget):
                 lambda *_a, lst=lst: lst.update_buttons()
             )
 
-        self.picker = WeekPicker(self.week_start, weekly.week_of(clock.branch_today()), self)
-        self.picker.week_changed.connect(self.set_week)
+        self.picker = WeekPicker(self.week_start, lambda: clock.branch_today(tz), self)
+        self.picker.weekChanged.connect(self.set_week)
         self.picker.setVisible(picker)
 
         splitter = QSplitter(Qt.Orientation.Vertical, self)
@@ -249,7 +251,7 @@ class VisitsView(QWidget):
 
     def set_week(self, week_start: date) -> None:
         self.week_start = weekly.week_of(week_start)
-        if self.picker.week_start != self.week_start:
+        if self.picker.week() != self.week_start:
             self.picker.set_week(self.week_start)
         self.reload()
 

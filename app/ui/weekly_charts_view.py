@@ -29,7 +29,8 @@ from app.services.auth import Actor
 from app.services.errors import ServiceError
 from app.ui import widgets
 from app.ui.operations import BackgroundOp, Report
-from app.ui.weekly_review import WeekPicker, branch_zone
+from app.ui.weekly_dialogs import WeekPicker
+from app.ui.weekly_review import branch_zone
 
 HISTORY_WEEKS = 12
 CHART_DPI = 144

@@ -42,7 +42,8 @@ from app.services.weekly_check import (
 )
 from app.ui import widgets
 from app.ui.table_models import ERROR_TEXT, Column, RecordTableModel, fit_columns
-from app.ui.weekly_review import WeekPicker, branch_zone, due_text
+from app.ui.weekly_dialogs import WeekPicker
+from app.ui.weekly_review import branch_zone, due_text
 from app.ui.weekly_summary_html import STATE_COLORS
 
 OK_COLOR = QColor("#1e8449")

@@ -8,10 +8,11 @@ shown in red under the field it names while the dialog stays open with the input
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, time, timedelta
 
 from PySide6.QtCore import Qt, QTime, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -72,52 +73,58 @@ def week_title(week_start: date) -> str:
 
 
 class WeekPicker(QWidget):
-    """‹ previous · 2026-W48 (11-23 – 11-29) · next › · this week."""
+    """◀ previous week · "2026-W48 (11-23 – 11-29)" · next week ▶ · this week.
 
-    week_changed = Signal(object)  # the new Monday (a date)
+    Alt+Left / Alt+Right step a week (the buttons' own shortcuts, so only the visible
+    picker answers them)."""
 
-    def __init__(self, week_start: date, this_week: date, parent: QWidget | None = None) -> None:
+    weekChanged = Signal(object)  # the new Monday (date)
+
+    def __init__(
+        self, week_start: date, today: Callable[[], date], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
-        self.this_week = weekly.week_of(this_week)
-        self.week_start = weekly.week_of(week_start)
-        self.prev_button = QPushButton("‹", self)
-        self.prev_button.setToolTip(_("Previous week"))
-        self.prev_button.setAccessibleName(_("Previous week"))
-        self.next_button = QPushButton("›", self)
-        self.next_button.setToolTip(_("Next week"))
-        self.next_button.setAccessibleName(_("Next week"))
-        for button in (self.prev_button, self.next_button):
-            button.setFixedWidth(max(36, button.fontMetrics().horizontalAdvance("‹") * 4))
+        self._today = today
+        self._week = weekly.week_of(week_start)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        self.previous_button = QPushButton(_("◀ Previous week"), self)
+        self.previous_button.setShortcut(QKeySequence("Alt+Left"))
+        self.previous_button.setToolTip(_("The week before (Alt+Left)"))
+        self.previous_button.clicked.connect(lambda: self.set_week(self._week - WEEK))
         self.label = QLabel(self)
-        self.label.setFont(widgets.scaled_font(self.label, 1.1, bold=True))
+        self.label.setFont(widgets.scaled_font(self.label, 1.15, bold=True))
         self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.label.setMinimumWidth(
-            self.label.fontMetrics().horizontalAdvance("2026-W48 (12-28 – 01-03)") + 24
+            self.label.fontMetrics().horizontalAdvance("2026-W48 (11-23 – 11-29)") + 24
         )
-        self.today_button = QPushButton(_("This week"), self)
-        self.prev_button.clicked.connect(lambda: self.set_week(self.week_start - WEEK))
-        self.next_button.clicked.connect(lambda: self.set_week(self.week_start + WEEK))
-        self.today_button.clicked.connect(lambda: self.set_week(self.this_week))
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(6)
-        row.addWidget(self.prev_button)
-        row.addWidget(self.label)
-        row.addWidget(self.next_button)
-        row.addWidget(self.today_button)
+        self.next_button = QPushButton(_("Next week ▶"), self)
+        self.next_button.setShortcut(QKeySequence("Alt+Right"))
+        self.next_button.setToolTip(_("The week after (Alt+Right)"))
+        self.next_button.clicked.connect(lambda: self.set_week(self._week + WEEK))
+        self.this_week_button = QPushButton(_("This week"), self)
+        self.this_week_button.setShortcut(QKeySequence("Alt+Home"))
+        self.this_week_button.setToolTip(_("Back to the current week (Alt+Home)"))
+        self.this_week_button.clicked.connect(lambda: self.set_week(weekly.week_of(self._today())))
+        for widget in (self.previous_button, self.label, self.next_button, self.this_week_button):
+            layout.addWidget(widget)
         self._show()
 
-    def _show(self) -> None:
-        self.label.setText(week_title(self.week_start))
-        self.today_button.setEnabled(self.week_start != self.this_week)
+    def week(self) -> date:
+        return self._week
 
     def set_week(self, week_start: date) -> None:
         week_start = weekly.week_of(week_start)
-        if week_start == self.week_start:
+        if week_start == self._week:
             return
-        self.week_start = week_start
+        self._week = week_start
         self._show()
-        self.week_changed.emit(week_start)
+        self.weekChanged.emit(week_start)
+
+    def _show(self) -> None:
+        self.label.setText(week_title(self._week))
+        self.this_week_button.setEnabled(self._week != weekly.week_of(self._today()))
 
 
 class CustomerCombo(QComboBox):

@@ -61,6 +61,7 @@ from app.services.weekly import BoardLine, BoardState, SummaryState, SummaryView
 from app.ui import printing, widgets
 from app.ui.operations import BackgroundOp, Report
 from app.ui.table_models import Column, RecordTableModel, fit_columns
+from app.ui.weekly_dialogs import WeekPicker
 from app.ui.weekly_summary_html import STATE_COLORS, render, render_events, short_time
 
 BOARD_REFRESH_MS = 30_000
@@ -78,16 +79,6 @@ WARN_COLOR = "#d35400"
 def branch_zone(store: Store, actor: Actor) -> str:
     with store.reading() as session:
         return setup.current_branch(session, actor).timezone or clock.DEFAULT_TZ
-
-
-def week_range_text(week_start: date) -> str:
-    """ "2026-W48 (11-23 – 11-29)"."""
-    first, last = weekly.week_days(week_start)
-    return _("{week} ({first} – {last})").format(
-        week=weekly.week_label(week_start),
-        first=first.strftime("%m-%d"),
-        last=last.strftime("%m-%d"),
-    )
 
 
 def due_text(due: datetime) -> str:
@@ -204,61 +195,6 @@ def open_dialog(owner: Any, dialog: QDialog, on_accepted: Callable[[], object]) 
 
 
 # --- the week picker --------------------------------------------------------------------
-
-
-class WeekPicker(QWidget):
-    """◀ previous week · "2026-W48 (11-23 – 11-29)" · next week ▶ · this week.
-
-    Alt+Left / Alt+Right step a week (the buttons' own shortcuts, so only the visible
-    picker answers them)."""
-
-    weekChanged = Signal(object)  # the new Monday (date)
-
-    def __init__(
-        self, week_start: date, today: Callable[[], date], parent: QWidget | None = None
-    ) -> None:
-        super().__init__(parent)
-        self._today = today
-        self._week = weekly.week_of(week_start)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(6)
-        self.previous_button = QPushButton(_("◀ Previous week"), self)
-        self.previous_button.setShortcut(QKeySequence("Alt+Left"))
-        self.previous_button.setToolTip(_("The week before (Alt+Left)"))
-        self.previous_button.clicked.connect(lambda: self.set_week(self._week - WEEK))
-        self.label = QLabel(self)
-        self.label.setFont(widgets.scaled_font(self.label, 1.15, bold=True))
-        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.label.setMinimumWidth(
-            self.label.fontMetrics().horizontalAdvance("2026-W48 (11-23 – 11-29)") + 24
-        )
-        self.next_button = QPushButton(_("Next week ▶"), self)
-        self.next_button.setShortcut(QKeySequence("Alt+Right"))
-        self.next_button.setToolTip(_("The week after (Alt+Right)"))
-        self.next_button.clicked.connect(lambda: self.set_week(self._week + WEEK))
-        self.this_week_button = QPushButton(_("This week"), self)
-        self.this_week_button.setShortcut(QKeySequence("Alt+Home"))
-        self.this_week_button.setToolTip(_("Back to the current week (Alt+Home)"))
-        self.this_week_button.clicked.connect(lambda: self.set_week(weekly.week_of(self._today())))
-        for widget in (self.previous_button, self.label, self.next_button, self.this_week_button):
-            layout.addWidget(widget)
-        self._show()
-
-    def week(self) -> date:
-        return self._week
-
-    def set_week(self, week_start: date) -> None:
-        week_start = weekly.week_of(week_start)
-        if week_start == self._week:
-            return
-        self._week = week_start
-        self._show()
-        self.weekChanged.emit(week_start)
-
-    def _show(self) -> None:
-        self.label.setText(week_range_text(self._week))
-        self.this_week_button.setEnabled(self._week != weekly.week_of(self._today()))
 
 
 # --- the queue's table ------------------------------------------------------------------

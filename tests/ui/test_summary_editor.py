@@ -453,6 +453,6 @@ def test_my_week_tabs_follow_the_week_and_each_other(
     page.tabs.setCurrentWidget(page.summary)
     assert [r.customer.currentText() for r in page.summary.visit_rows][-1] == "赵女士"
 
-    qtbot.mouseClick(page.picker.prev_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.picker.previous_button, Qt.MouseButton.LeftButton)
     assert page.summary.week_start == W47 and page.visits.week_start == W47
     assert page.summary.visit_rows == []

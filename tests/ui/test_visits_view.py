@@ -179,9 +179,9 @@ def test_the_week_picker_moves_the_lists(qtbot: QtBot, view: VisitsView, store: 
     picker = view.picker
     assert isinstance(picker, WeekPicker)
     assert picker.label.text() == "2026-W48（11-23 – 11-29）"
-    assert not picker.today_button.isEnabled()
-    qtbot.mouseClick(picker.prev_button, Qt.MouseButton.LeftButton)
+    assert not picker.this_week_button.isEnabled()
+    qtbot.mouseClick(picker.previous_button, Qt.MouseButton.LeftButton)
     assert view.week_start == date(2026, 11, 16)
     assert view.trips.model.records() == []
-    qtbot.mouseClick(picker.today_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(picker.this_week_button, Qt.MouseButton.LeftButton)
     assert len(view.trips.model.records()) == 1
