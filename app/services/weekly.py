@@ -1031,8 +1031,16 @@ def _not_editable(row: WeeklySummary) -> str:
     return _("This summary has been approved and can no longer change.")
 
 
-def _open_plans(plans: Sequence[PlanView]) -> list[PlanView]:
-    return [p for p in plans if p.outcome == PlanOutcome.OPEN]
+def _check_plans_explained(plans: Sequence[PlanView]) -> None:
+    """Every planned visit not done must be explained (moved or dropped) before handing in."""
+    open_plans = [p for p in plans if p.outcome == PlanOutcome.OPEN]
+    if open_plans:
+        raise ValidationError(
+            _("Say why these planned visits did not happen (moved or dropped): {names}.").format(
+                names=_(", ").join(p.customer_name for p in open_plans)
+            ),
+            field="checklist",
+        )
 
 
 def _stamp_submission(session: Session, actor: Actor, row: WeeklySummary) -> None:
@@ -1054,14 +1062,7 @@ def submit(session: Session, actor: Actor, staff_id: int, week_start: date) -> S
         raise ValidationError(_("Save the summary before submitting it."))
     if row.state != SummaryState.DRAFT:
         raise ValidationError(_not_editable(row))
-    open_plans = _open_plans(plans_for(session, actor, staff_id, week_start))
-    if open_plans:
-        raise ValidationError(
-            _("Say why these planned visits did not happen (moved or dropped): {names}.").format(
-                names=_(", ").join(p.customer_name for p in open_plans)
-            ),
-            field="checklist",
-        )
+    _check_plans_explained(plans_for(session, actor, staff_id, week_start))
     _stamp_submission(session, actor, row)
     session.flush()
     return _view(session, actor, person, week_start, row)
@@ -1242,6 +1243,8 @@ def store_imported(session: Session, actor: Actor, data: ImportedSummary) -> Imp
         outcome = PlanOutcome(given.outcome)
         if outcome in (PlanOutcome.MOVED, PlanOutcome.DROPPED):
             set_plan_outcome(session, actor, plan.id, outcome, given.reason, given.moved_to)
+    # The same rule as submit(): a file is a submission (the importer names the cells first).
+    _check_plans_explained(plans_for(session, actor, data.staff_id, week_start))
     next_week = week_start + _WEEK
     for old in session.scalars(
         select(VisitPlan).where(
