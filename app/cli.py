@@ -1073,9 +1073,10 @@ def _day_json(result: Any) -> dict[str, Any]:
 
 
 def _attendance_month(args: argparse.Namespace) -> int:
-    from dataclasses import asdict
+    from dataclasses import asdict, replace
 
     from app.services import attendance
+    from app.services.attendance_reports import weekly_late_points
 
     year, month = args.month
     if args.output is not None:
@@ -1086,8 +1087,15 @@ def _attendance_month(args: argparse.Namespace) -> int:
             branch, actor = _acting_supervisor(session, args.branch_name)
             ids = _staff_ids(session, branch, args.staff)
             people = attendance.month(session, actor, ids, year, month)
+            # Late weekly summaries cost points too (when the branch so chooses), as in the
+            # ledger, the ranking and the sheet.
+            late = weekly_late_points(session, branch.id, [p.staff_id for p in people], year, month)
     finally:
         store.close()
+    people = [
+        replace(p, totals=replace(p.totals, points=p.totals.points + late.get(p.staff_id, 0)))
+        for p in people
+    ]
     label = f"{year:04d}-{month:02d}"
     if args.json:
         _print_json(
@@ -1098,7 +1106,10 @@ def _attendance_month(args: argparse.Namespace) -> int:
                         "employee_no": p.employee_no,
                         "name": p.name,
                         "days": {d.work_date.isoformat(): _day_json(d) for d in p.days},
-                        "totals": asdict(p.totals),
+                        "totals": {
+                            **asdict(p.totals),
+                            "weekly_late_points": late.get(p.staff_id, 0),
+                        },
                     }
                     for p in people
                 ],

@@ -1245,16 +1245,32 @@ def store_imported(session: Session, actor: Actor, data: ImportedSummary) -> Imp
             set_plan_outcome(session, actor, plan.id, outcome, given.reason, given.moved_to)
     # The same rule as submit(): a file is a submission (the importer names the cells first).
     _check_plans_explained(plans_for(session, actor, data.staff_id, week_start))
+    # Next week's plan becomes what the file says. A plan the file repeats is kept as it
+    # is (its id, which a template of next week may already carry, and any outcome).
     next_week = week_start + _WEEK
-    for old in session.scalars(
-        select(VisitPlan).where(
-            VisitPlan.staff_id == data.staff_id, VisitPlan.week_start == next_week
+    kept = list(
+        session.scalars(
+            select(VisitPlan).where(
+                VisitPlan.staff_id == data.staff_id, VisitPlan.week_start == next_week
+            )
         )
-    ):
-        session.delete(old)
-    session.flush()
+    )
     for plan_input in data.next_plans:
-        add_plan(session, actor, plan_input)
+        same = next(
+            (
+                p
+                for p in kept
+                if (p.customer_id, p.planned_day, p.purpose)
+                == (plan_input.customer_id, plan_input.planned_day, plan_input.purpose.strip())
+            ),
+            None,
+        )
+        if same is not None:
+            kept.remove(same)
+        else:
+            add_plan(session, actor, plan_input)
+    for gone in kept:
+        session.delete(gone)
     _stamp_submission(session, actor, row)
     session.flush()
     return ImportedOutcome(row.id, row.revision, action.value, row.late)

@@ -49,6 +49,7 @@ DAY_KEYS = {
     "notes",
 }
 TOTAL_KEYS = {
+    "weekly_late_points",
     "late_count",
     "late_minutes",
     "early_count",

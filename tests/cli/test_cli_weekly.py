@@ -155,3 +155,31 @@ def test_export_weekly_refuses_other_formats(
     result = cli("export", "weekly", "-o", str(tmp_path / "rollup.docx"))
     assert result.code == 2
     assert not (tmp_path / "rollup.docx").exists()
+
+
+def test_attendance_month_counts_late_summary_points(
+    cli: Cli, week: dict[str, Actor], store: Store, supervisor: Actor
+) -> None:
+    from app.services import settings
+
+    zhang = week["zhang"]
+    assert zhang.staff_id is not None
+    w47 = date(2026, 11, 16)
+    with store.transaction() as s:
+        weekly.save_draft(s, zhang, zhang.staff_id, w47, SummaryText(), [])
+        assert weekly.submit(s, zhang, zhang.staff_id, w47).late
+
+    def a001() -> dict[str, int]:
+        data = cli("attendance", "month", "2026-11", "--json").json
+        return next(p for p in data["staff"] if p["employee_no"] == "A001")["totals"]
+
+    before = a001()  # the branch has not chosen to charge late summaries
+    assert before["weekly_late_points"] == 0
+    with store.transaction() as s:
+        settings.set_value(s, supervisor, "weekly_late_points", 5)
+    after = a001()
+    assert after["weekly_late_points"] == 5
+    assert after["points"] == before["points"] + 5
+    data = cli("attendance", "month", "2026-11", "--json").json
+    other = next(p for p in data["staff"] if p["employee_no"] == "A002")
+    assert other["totals"]["weekly_late_points"] == 0

@@ -222,3 +222,24 @@ def test_week_status_and_reminders(
     with store.reading() as s:
         status = weekly.week_status(s, supervisor, W48)
         assert status.rollup_produced and status.rollup_on_time
+
+
+def test_reimport_keeps_next_weeks_plans_it_repeats(store: Store, zhang: Actor) -> None:
+    assert zhang.staff_id is not None
+    sid = zhang.staff_id
+    wang = customer(store, zhang, "王总")
+    zhao = customer(store, zhang, "赵总")
+    w49 = date(2026, 11, 30)
+
+    def imported(*plans: PlanInput) -> weekly.ImportedSummary:
+        return weekly.ImportedSummary(sid, W48, SummaryText(), [], [], plans, "a.xlsx")
+
+    keep = PlanInput(sid, wang, w49, date(2026, 12, 1), "回访")
+    with time_machine.travel(WEDNESDAY, tick=False):
+        with store.transaction() as s:
+            weekly.store_imported(s, zhang, imported(keep, PlanInput(sid, zhao, w49)))
+            before = {p.customer_name: p.id for p in weekly.plans_for(s, zhang, sid, w49)}
+        with store.transaction() as s:
+            assert weekly.store_imported(s, zhang, imported(keep)).action == "replaced"
+            after = {p.customer_name: p.id for p in weekly.plans_for(s, zhang, sid, w49)}
+    assert after == {"王总": before["王总"]}
