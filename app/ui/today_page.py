@@ -170,11 +170,7 @@ class TodayPage(QWidget):
         self.reason_label.setVisible(not plain)
         self.banner.set_messages([w.message() for w in warnings])
         self.banner.button.setVisible(bool(warnings))
-        self.greeting.setText(
-            _("Signed in as {name}. Attendance and weekly summaries will appear here.").format(
-                name=self.actor.display_name
-            )
-        )
+        self.greeting.setText(_("Signed in as {name}.").format(name=self.actor.display_name))
         self._show_meetings(today)
         self._show_weekly()
 
