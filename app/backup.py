@@ -160,3 +160,105 @@ def make_backup(
     target = backup_file(source, folder / backup_name(at))
     thin(folder, retention)
     return target
+
+
+# --- restore -----------------------------------------------------------------------------
+
+# The tables a restore preview counts: what the user recognises their data by.
+PREVIEW_TABLES = ("staff", "meeting", "punch", "customer", "weekly_summary")
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    """What a backup file holds, shown before it replaces the current data."""
+
+    path: Path
+    made_at: datetime | None  # from the file name, when it is one of ours
+    revision: str
+    branches: list[str]
+    counts: dict[str, int]
+
+
+def _open_read_only(path: Path) -> sqlite3.Connection:
+    # immutable: a backup is not being written; SQLite then needs no -wal/-shm beside it.
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+
+
+def describe(path: Path) -> BackupInfo:
+    """Check a backup (readable, intact, ours, not from a newer version) and say what it
+    holds; BackupError otherwise."""
+    from app.db import known_revisions  # Alembic: only when a restore is asked for
+
+    if not path.is_file():
+        raise BackupError(_("There is no backup file at {path}.").format(path=path))
+    try:
+        conn = _open_read_only(path)
+        try:
+            verdict = conn.execute("PRAGMA integrity_check").fetchone()[0]
+            tables = {
+                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
+            if verdict != "ok" or "alembic_version" not in tables:
+                revision = None
+            else:
+                row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+                revision = row[0] if row else None
+            branches = (
+                [r[0] for r in conn.execute("SELECT name FROM branch ORDER BY id")]
+                if "branch" in tables
+                else []
+            )
+            counts = {
+                t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]
+                for t in PREVIEW_TABLES
+                if t in tables
+            }
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise BackupError(
+            _("{path} is not a usable backup: {reason}").format(path=path, reason=exc)
+        ) from None
+    if verdict != "ok":
+        raise BackupError(
+            _("{path} is damaged (integrity check: {verdict}).").format(path=path, verdict=verdict)
+        )
+    if revision is None:
+        raise BackupError(_("{path} is not a BranchDesk backup.").format(path=path))
+    if revision not in known_revisions():
+        raise BackupError(
+            _("{path} was made by a newer version of BranchDesk; update the app first.").format(
+                path=path
+            )
+        )
+    return BackupInfo(path, parse_name(path.name), revision, branches, counts)
+
+
+def restore(backup_path: Path, store_path: Path, folder: Path) -> tuple[BackupInfo, Path | None]:
+    """Replace the store's contents with a backup's. The backup is checked first and the
+    current store is itself backed up into `folder`; the copy goes through the backup API
+    into the live file, in one transaction: it happens whole or not at all. The caller
+    opens the store afterwards (an older backup is then migrated as usual)."""
+    info = describe(backup_path)
+    safety = make_backup(store_path, folder) if store_path.exists() else None
+    try:
+        src = _open_read_only(backup_path)
+        try:
+            store_path.parent.mkdir(parents=True, exist_ok=True)
+            dst = sqlite3.connect(store_path)
+            try:
+                src.backup(dst)
+                verdict = dst.execute("PRAGMA integrity_check").fetchone()[0]
+            finally:
+                dst.close()
+        finally:
+            src.close()
+    except sqlite3.DatabaseError as exc:
+        raise BackupError(
+            _("Cannot restore into {path}: {reason}").format(path=store_path, reason=exc)
+        ) from None
+    if verdict != "ok":
+        raise BackupError(
+            _("The restored data failed its integrity check: {verdict}").format(verdict=verdict)
+        )
+    return info, safety

@@ -95,6 +95,13 @@ def add_commands(parser: argparse.ArgumentParser) -> None:
     )
     backup.set_defaults(handler=_backup)
 
+    restore = commands.add_parser(
+        "restore",
+        help="replace the data with a backup's (checked first; the current data is backed up)",
+    )
+    restore.add_argument("file", type=Path, metavar="FILE")
+    restore.set_defaults(handler=_restore)
+
     staff = commands.add_parser("staff", help="the roster of account managers")
     staff_cmds = staff.add_subparsers(dest="action", metavar="ACTION", required=True)
     listing = staff_cmds.add_parser("list", parents=[branch_opt, json_opt], help="show the roster")
@@ -397,6 +404,30 @@ def _backup(args: argparse.Namespace) -> int:
             file=target, size=max(1, size // 1024)
         )
     )
+    return EXIT_OK
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from app.backup import BackupError, restore
+    from app.config import resolve_store_url
+    from app.db import sqlite_path
+
+    target = sqlite_path(resolve_store_url(args.db))
+    if target is None:
+        raise CliError(_("Only a SQLite data file can be restored here; restore the server."))
+    try:
+        info, safety = restore(args.file, target, target.parent / "backups")
+    except BackupError as exc:
+        raise CliError(str(exc)) from None
+    _open(args).close()  # an older backup is brought up to this version now
+    print(
+        _("Restored {file} into {store}: {branches}.").format(
+            file=args.file, store=target, branches=", ".join(info.branches) or "-"
+        )
+    )
+    print("  " + ", ".join(f"{table} {n}" for table, n in info.counts.items()))
+    if safety is not None:
+        print(_("The data as it was before is kept in {file}.").format(file=safety))
     return EXIT_OK
 
 

@@ -89,3 +89,19 @@ def test_make_backup_thins_the_folder(store: Store, supervisor: Actor, tmp_path:
     names = sorted(p.name for p in folder.iterdir())
     assert len(names) == 6 and "notes.txt" in names
     assert backup.backup_name(START + timedelta(days=19)) in names
+
+
+def test_describe_previews_and_refuses_a_newer_backup(
+    store: Store, supervisor: Actor, tmp_path: Path
+) -> None:
+    assert store.path is not None
+    saved = backup.make_backup(store.path, tmp_path, START)
+    info = backup.describe(saved)
+    assert info.made_at == START and info.branches == ["测试网点"]
+    assert info.counts["staff"] == 0
+    newer = backup.backup_file(store.path, tmp_path / "newer.sqlite3")
+    with sqlite3.connect(newer) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    conn.close()
+    with pytest.raises(BackupError, match="newer"):
+        backup.describe(newer)
