@@ -27,7 +27,7 @@ log = logging.getLogger("branchdesk.db")
 # The newest Alembic revision this build knows. Kept here so that opening an
 # up-to-date store never has to import Alembic (0.5 s); tests check it against
 # the migration scripts.
-HEAD_REVISION = "0006"
+HEAD_REVISION = "0007"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 5000
 

@@ -6,7 +6,9 @@ manager cannot read another manager's records whatever screen or command asks.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from datetime import timedelta
 from enum import StrEnum
 from functools import cache
 
@@ -17,12 +19,19 @@ from sqlalchemy.orm import Session
 
 from app.i18n import N_, _
 from app.models import User, utcnow
-from app.services.errors import PermissionDenied, ValidationError
+from app.services.clock import now_utc
+from app.services.errors import PermissionDenied, ServiceError, ValidationError
 
 # argon2-cffi's defaults (argon2id, m=64 MiB, t=3, p=4) exceed OWASP's minimum.
 _hasher = PasswordHasher()
 
 MIN_PASSWORD_LENGTH = 4
+
+# 5 wrong passwords within 15 minutes lock the account for 15 minutes (issue 6): slow
+# enough to stop guessing at an unattended PC, short enough not to need an administrator.
+LOCKOUT_ATTEMPTS = 5
+LOCKOUT_WINDOW = timedelta(minutes=15)
+LOCKOUT_TIME = timedelta(minutes=15)
 
 
 class Role(StrEnum):
@@ -107,17 +116,53 @@ def find_user(session: Session, username: str) -> User | None:
     return session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
 
 
+class AccountLocked(ServiceError):
+    """Too many wrong passwords: the account is locked for a while."""
+
+
+def locked_message(session: Session, username: str) -> str | None:
+    """Why this account cannot sign in now (locked, and for how long), or None."""
+    user = find_user(session, username)
+    if user is None or user.locked_until is None:
+        return None
+    left = user.locked_until - now_utc()
+    if left <= timedelta(0):
+        return None
+    return _(
+        "Too many wrong passwords: this account is locked for {minutes} more minute(s)."
+    ).format(minutes=math.ceil(left.total_seconds() / 60))
+
+
+def _count_failure(user: User) -> None:
+    now = now_utc()
+    if user.first_failed_at is None or now - user.first_failed_at > LOCKOUT_WINDOW:
+        user.first_failed_at, user.failed_logins = now, 0
+    user.failed_logins += 1
+    if user.failed_logins >= LOCKOUT_ATTEMPTS:
+        user.locked_until = now + LOCKOUT_TIME
+        user.first_failed_at, user.failed_logins = None, 0
+
+
 def authenticate(session: Session, username: str, password: str) -> Actor | None:
-    """The actor for a right user name and password, else None (never says which was wrong)."""
+    """The actor for a right user name and password, else None (never says which was wrong).
+
+    A wrong password is counted (the caller commits it); the fifth within 15 minutes locks
+    the account for 15 minutes, during which even the right password raises AccountLocked.
+    """
     user = find_user(session, username)
     if user is None or not user.active:
         # Hash anyway so that a wrong user name takes as long as a wrong password.
         verify_secret(_dummy_hash(), password)
         return None
+    locked = locked_message(session, username)
+    if locked is not None:
+        raise AccountLocked(locked)
     if not verify_secret(user.password_hash, password):
+        _count_failure(user)
         return None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_secret(password)
+    user.failed_logins, user.first_failed_at, user.locked_until = 0, None, None
     user.last_login_at = utcnow()
     return actor_for(user)
 

@@ -144,13 +144,19 @@ class LoginDialog(QDialog):
         from app.services import auth
 
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        locked: str | None = None
         try:
             with self.store.transaction() as session:
                 actor = auth.authenticate(session, username, self.password.text())
+        except auth.AccountLocked as exc:
+            actor, locked = None, str(exc)
         finally:
             QGuiApplication.restoreOverrideCursor()
         if actor is None:
-            self.message.show_error(_("Incorrect user name or password."))
+            if locked is None:  # this wrong password may have been the one that locks
+                with self.store.reading() as session:
+                    locked = auth.locked_message(session, username)
+            self.message.show_error(locked or _("Incorrect user name or password."))
             self.password.clear()
             self.password.setFocus()
             return

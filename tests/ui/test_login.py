@@ -52,6 +52,20 @@ def test_wrong_password_then_right_one(qtbot: QtBot, store: Store, supervisor: A
     assert widgets.ui_settings().value(LAST_USER_KEY) == "boss"
 
 
+def test_five_wrong_passwords_lock_the_account(
+    qtbot: QtBot, store: Store, supervisor: Actor
+) -> None:
+    dialog = make_login(qtbot, store)
+    qtbot.keyClicks(dialog.username, "boss")
+    for _attempt in range(5):
+        qtbot.keyClicks(dialog.password, "wrong")
+        qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert "锁定" in dialog.message.text() and "15" in dialog.message.text()
+    qtbot.keyClicks(dialog.password, SUPERVISOR_PASSWORD)  # even the right one, for now
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.actor is None and "锁定" in dialog.message.text()
+
+
 def test_last_user_name_is_prefilled(qtbot: QtBot, store: Store, supervisor: Actor) -> None:
     widgets.ui_settings().setValue(LAST_USER_KEY, "boss")
     dialog = make_login(qtbot, store)
