@@ -95,6 +95,13 @@ def add_commands(parser: argparse.ArgumentParser) -> None:
     )
     backup.set_defaults(handler=_backup)
 
+    check = commands.add_parser(
+        "check",
+        parents=[json_opt],
+        help="check the data file: SQLite's integrity and foreign keys, and the rules' invariants",
+    )
+    check.set_defaults(handler=_check)
+
     restore = commands.add_parser(
         "restore",
         help="replace the data with a backup's (checked first; the current data is backed up)",
@@ -405,6 +412,28 @@ def _backup(args: argparse.Namespace) -> int:
         )
     )
     return EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    from app.db import sqlite_problems
+    from app.services.integrity import domain_problems
+
+    store = _open(args)
+    try:
+        problems = sqlite_problems(store)
+        with store.reading() as session:
+            problems += domain_problems(session)
+    finally:
+        store.close()
+    if args.json:
+        _print_json({"ok": not problems, "problems": problems})
+    elif problems:
+        print(_("{n} problem(s) found:").format(n=len(problems)))
+        for line in problems:
+            print("  " + line)
+    else:
+        print(_("The data file is intact; no problems found."))
+    return EXIT_CHECK_FAILED if problems else EXIT_OK
 
 
 def _restore(args: argparse.Namespace) -> int:

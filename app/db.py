@@ -224,6 +224,24 @@ def _upgrade(engine: Engine, url: str, path: Path | None, revision: str | None) 
         command.upgrade(_alembic_config(conn), "head")  # type: ignore[arg-type]
 
 
+def sqlite_problems(store: Store) -> list[str]:
+    """SQLite's own checks of the file: page integrity and foreign keys (empty: all good)."""
+    if not store.is_sqlite:
+        return []
+    problems: list[str] = []
+    with store.engine.connect() as conn:
+        for (line,) in conn.exec_driver_sql("PRAGMA integrity_check"):
+            if line != "ok":
+                problems.append(_("Integrity check: {line}").format(line=line))
+        for table, rowid, parent, _fk in conn.exec_driver_sql("PRAGMA foreign_key_check"):
+            problems.append(
+                _("Row {rowid} of {table} points at a missing row of {parent}.").format(
+                    rowid=rowid, table=table, parent=parent
+                )
+            )
+    return problems
+
+
 def copy_aside(path: Path, label: str) -> Path:
     """A consistent copy of a live SQLite file through the backup API, never a file copy."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
