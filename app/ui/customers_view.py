@@ -339,17 +339,7 @@ class CustomersView(QWidget):
 
     # --- changing ---------------------------------------------------------------------
     def _open(self, dialog: QDialog, on_accepted: Callable[[], None]) -> None:
-        """Window-modal without blocking; tests drive `current_dialog`."""
-        self.current_dialog = dialog
-        dialog.accepted.connect(on_accepted)
-
-        def finished(_result: int) -> None:
-            if self.current_dialog is dialog:
-                self.current_dialog = None
-            dialog.deleteLater()
-
-        dialog.finished.connect(finished)
-        dialog.open()
+        widgets.open_dialog(self, dialog, on_accepted)
 
     def add_customer(self) -> None:
         owner = self.owner_filter.currentData() if self.whole_branch else None

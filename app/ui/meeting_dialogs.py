@@ -7,12 +7,11 @@ shown in red under the field it names and the dialog stays open (FormDialog).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDate, QDateTime, Qt, QTime
+from PySide6.QtCore import QDate, QDateTime, QTime
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -592,7 +591,7 @@ class NoticesDialog(QDialog):
 
     def add_notice(self) -> None:
         dialog = NoticeDialog(self.store, self.actor, self.details, self)
-        open_dialog(self, dialog, self._added)
+        widgets.open_dialog(self, dialog, self._added)
 
     def _added(self) -> None:
         self.changed = True
@@ -616,18 +615,3 @@ class NoticesDialog(QDialog):
             return
         self.changed = True
         self.reload()
-
-
-def open_dialog(owner: QWidget, dialog: QDialog, on_accepted: Callable[[], None]) -> None:
-    """Open a window-modal dialog without blocking; tests find it as `owner.current_dialog`."""
-    owner.current_dialog = dialog  # type: ignore[attr-defined]
-    dialog.accepted.connect(on_accepted)
-
-    def finished(_result: int) -> None:
-        if getattr(owner, "current_dialog", None) is dialog:
-            owner.current_dialog = None  # type: ignore[attr-defined]
-        dialog.deleteLater()
-
-    dialog.finished.connect(finished)
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.open()

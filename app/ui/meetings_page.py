@@ -51,7 +51,6 @@ from app.ui.meeting_dialogs import (
     branch_tz,
     day_text,
     load_details,
-    open_dialog,
     time_range,
 )
 from app.ui.table_models import MUTED, Column, RecordTableModel, fit_columns
@@ -634,7 +633,7 @@ class MeetingsPage(QWidget):
 
     # --- actions -------------------------------------------------------------------------------
     def _open(self, dialog: QDialog, on_accepted: Callable[[], None]) -> None:
-        open_dialog(self, dialog, on_accepted)
+        widgets.open_dialog(self, dialog, on_accepted)
 
     def _changed(self, select_id: int | None = None) -> None:
         self.reload(select_id=select_id)

@@ -811,17 +811,7 @@ class MinutesEditor(QWidget):
         return self.items_model.record(index.row())
 
     def _open(self, dialog: QDialog, on_accepted: Callable[[], None]) -> None:
-        """Window-modal without blocking; tests drive `current_dialog`."""
-        self.current_dialog = dialog
-        dialog.accepted.connect(on_accepted)
-
-        def finished(_result: int) -> None:
-            if self.current_dialog is dialog:
-                self.current_dialog = None
-            dialog.deleteLater()
-
-        dialog.finished.connect(finished)
-        dialog.open()
+        widgets.open_dialog(self, dialog, on_accepted)
 
     def add_action_item(self) -> None:
         if self.read_only or self.summary is None:

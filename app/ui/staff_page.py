@@ -369,17 +369,7 @@ class StaffPage(QWidget):
 
     # --- dialogs ------------------------------------------------------------------
     def _open(self, dialog: QDialog, on_accepted: Callable[[], None]) -> None:
-        """Open a window-modal dialog without blocking (tests drive `current_dialog`)."""
-        self.current_dialog = dialog
-        dialog.accepted.connect(on_accepted)
-
-        def finished(_result: int) -> None:
-            if self.current_dialog is dialog:
-                self.current_dialog = None
-            dialog.deleteLater()
-
-        dialog.finished.connect(finished)
-        dialog.open()
+        widgets.open_dialog(self, dialog, on_accepted)
 
     def _warn(self, message: str) -> None:
         widgets.show_error(self, message, _("Staff"))

@@ -274,17 +274,7 @@ class VisitsView(QWidget):
 
     # --- dialogs ----------------------------------------------------------------------
     def _open(self, dialog: QDialog, on_accepted: Callable[[], None]) -> None:
-        """Window-modal without blocking; tests drive `current_dialog`."""
-        self.current_dialog = dialog
-        dialog.accepted.connect(on_accepted)
-
-        def finished(_result: int) -> None:
-            if self.current_dialog is dialog:
-                self.current_dialog = None
-            dialog.deleteLater()
-
-        dialog.finished.connect(finished)
-        dialog.open()
+        widgets.open_dialog(self, dialog, on_accepted)
 
     def _after_change(self, lst: RecordList[T] | None = None, record_id: int | None = None) -> None:
         self.reload()

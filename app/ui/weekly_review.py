@@ -179,21 +179,6 @@ def ask_save_path(
     return path
 
 
-def open_dialog(owner: Any, dialog: QDialog, on_accepted: Callable[[], object]) -> None:
-    """Open a window-modal dialog without blocking; `owner.current_dialog` is it while open
-    (tests drive it there)."""
-    owner.current_dialog = dialog
-    dialog.accepted.connect(on_accepted)
-
-    def finished(_result: int) -> None:
-        if owner.current_dialog is dialog:
-            owner.current_dialog = None
-        dialog.deleteLater()
-
-    dialog.finished.connect(finished)
-    dialog.open()
-
-
 # --- the week picker --------------------------------------------------------------------
 
 
@@ -440,7 +425,7 @@ class SummaryReviewDialog(QDialog):
         if not self.return_button.isEnabled():
             return
         dialog = ReasonDialog(self.view.name, self.comment_edit.toPlainText().strip(), self)
-        open_dialog(self, dialog, lambda: self.return_for_revision(dialog.reason()))
+        widgets.open_dialog(self, dialog, lambda: self.return_for_revision(dialog.reason()))
 
     def return_for_revision(self, reason: str) -> bool:
         return self._act(lambda s, sid: weekly.return_for_revision(s, self.actor, sid, reason))
@@ -752,7 +737,7 @@ class ReviewQueueView(QWidget):
         dialog.changed.connect(lambda: self._offer_next(dialog))
         dialog.next_requested.connect(lambda: self._open_next(dialog))
         self._offer_next(dialog)
-        open_dialog(self, dialog, lambda: None)
+        widgets.open_dialog(self, dialog, lambda: None)
         return dialog
 
     def _next_to_review(self, staff_id: int) -> int | None:

@@ -6,9 +6,12 @@ before the ORM is imported.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QPointF, QRectF, QSettings, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
+    QDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -200,3 +203,18 @@ def confirm(parent: QWidget | None, text: str, title: str | None = None) -> bool
         QMessageBox.StandardButton.No,
     )
     return answer == QMessageBox.StandardButton.Yes
+
+
+def open_dialog(owner: QWidget, dialog: QDialog, on_accepted: Callable[[], object]) -> None:
+    """Open a window-modal dialog without blocking; tests find it as `owner.current_dialog`."""
+    owner.current_dialog = dialog  # type: ignore[attr-defined]
+    dialog.accepted.connect(on_accepted)
+
+    def finished(_result: int) -> None:
+        if getattr(owner, "current_dialog", None) is dialog:
+            owner.current_dialog = None  # type: ignore[attr-defined]
+        dialog.deleteLater()
+
+    dialog.finished.connect(finished)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.open()
