@@ -156,7 +156,9 @@ def add_commands(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the chosen command; returns the exit code."""
-    from app.db import StoreError
+    from sqlalchemy.exc import DBAPIError
+
+    from app.db import StoreError, environment_fault
     from app.importers import ImportFileError
     from app.services.errors import ServiceError
 
@@ -171,6 +173,11 @@ def run(args: argparse.Namespace) -> int:
         # Point stdout at devnull so that Python's exit-time flush stays quiet too.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except (DBAPIError, OSError) as exc:
+        if (message := environment_fault(exc)) is None:
+            raise
+        print(f"branchdesk: {message}", file=sys.stderr)
+        return EXIT_UNUSABLE
 
 
 def _iso_date(text: str) -> date:
@@ -415,14 +422,11 @@ def _backup(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from app.db import sqlite_problems
-    from app.services.integrity import domain_problems
+    from app.services.integrity import check_store
 
     store = _open(args)
     try:
-        problems = sqlite_problems(store)
-        with store.reading() as session:
-            problems += domain_problems(session)
+        problems = check_store(store)
     finally:
         store.close()
     if args.json:

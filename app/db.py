@@ -7,15 +7,17 @@ at start-up, copying an existing SQLite file aside first.
 
 from __future__ import annotations
 
+import errno
 import logging
 import sqlite3
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -41,6 +43,8 @@ class Store:
     url: str
     engine: Engine
     sessions: sessionmaker[Session]
+    # The branch passphrase of an encrypted (SQLCipher) store, for its backups; None: plain.
+    passphrase: str | None = field(default=None, repr=False)
 
     @property
     def is_sqlite(self) -> bool:
@@ -67,6 +71,17 @@ class Store:
         with self.sessions() as session:
             yield session
 
+    @property
+    def changes(self) -> int:
+        """Commits made through this store since it was opened (automatic backups ask
+        whether anything changed since the last one)."""
+        return _COMMITS.get(self.engine, 0)
+
+    @property
+    def read_only(self) -> bool:
+        """Opened read-only (a damaged file, until it is restored)."""
+        return bool(self.engine.info.get("read_only"))
+
     def close(self) -> None:
         self.engine.dispose()
 
@@ -81,6 +96,12 @@ def sqlite_path(url: str) -> Path | None:
 
 
 def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    # SQLAlchemy's pysqlite recipe: the driver's own transaction handling starts a
+    # transaction only at the first INSERT/UPDATE/DELETE, so a SAVEPOINT issued before
+    # that would start (and its RELEASE commit) a transaction of its own. With the
+    # driver in autocommit mode and BEGIN issued on SQLAlchemy's "begin" below, every
+    # transaction and savepoint means what it says.
+    dbapi_connection.isolation_level = None
     cur = dbapi_connection.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=FULL")
@@ -89,25 +110,66 @@ def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> No
     cur.close()
 
 
-def make_engine(url: str) -> Engine:
+def _sqlite_begin(conn: Connection) -> None:
+    conn.exec_driver_sql("BEGIN")
+
+
+# Commits per engine, for Store.changes (an Engine takes no attributes of ours).
+_COMMITS: weakref.WeakKeyDictionary[Engine, int] = weakref.WeakKeyDictionary()
+
+
+def _count_commit(conn: Connection) -> None:
+    _COMMITS[conn.engine] = _COMMITS.get(conn.engine, 0) + 1
+
+
+def make_engine(url: str, passphrase: str | None = None) -> Engine:
+    engine = _make_engine(url, passphrase)
+    event.listen(engine, "commit", _count_commit)
+    return engine
+
+
+def _make_engine(url: str, passphrase: str | None = None) -> Engine:
     path = sqlite_path(url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        if passphrase is not None:
+            engine = _encrypted_engine(url, path, passphrase)
+        else:
+            engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
 
 
-def open_store(url: str, *, migrate: bool = True) -> Store:
+def _encrypted_engine(url: str, path: Path, passphrase: str) -> Engine:
+    """SQLCipher connections (app/crypt_store.py), keyed before our pragmas run."""
+    from app import crypt_store
+
+    def connect() -> object:
+        # check_same_thread=False: what SQLAlchemy's pysqlite dialect passes for a file.
+        return crypt_store.connect(
+            path, passphrase, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+        )
+
+    return create_engine(url, module=crypt_store.dbapi(), creator=connect)
+
+
+def open_store(
+    url: str, *, migrate: bool = True, read_only: bool = False, passphrase: str | None = None
+) -> Store:
     """Open (and by default create or upgrade) the store at `url`.
 
     Raises StoreError, with a message for the user, for a file that is not a
     BranchDesk store, one made by a newer version, or one that cannot be opened.
+    `read_only` (an existing SQLite file, e.g. a damaged one): no migration, no
+    pragma that writes, and every write fails.
     """
     path = sqlite_path(url)
     if path is not None and path.exists() and path.is_dir():
         raise StoreError(_("{path} is a folder, not a BranchDesk data file.").format(path=path))
+    if read_only:
+        return _open_read_only(url, path)
     if path is not None and path.exists():
         # Look before the engine's pragmas touch it: WAL mode would rewrite a stranger's file.
         _probe_sqlite_file(path)
@@ -131,6 +193,37 @@ def open_store(url: str, *, migrate: bool = True) -> Store:
     return Store(url=url, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
 
 
+def _open_read_only(url: str, path: Path | None) -> Store:
+    if path is None or not path.is_file():
+        raise StoreError(_("There is no data file at {path}.").format(path=path or url))
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+
+    def connect() -> sqlite3.Connection:
+        conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        conn.isolation_level = None  # as _sqlite_pragmas, minus WAL mode (a write)
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        return conn
+
+    engine = create_engine(url, creator=connect)
+    event.listen(engine, "begin", _sqlite_begin)
+    engine.info["read_only"] = True
+    return Store(url=url, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
+
+
+def quick_check(store: Store) -> list[str]:
+    """SQLite's quick_check (every start: pages and records, not indexes); empty if good.
+    A file too damaged to run it yields the error as the one problem."""
+    if not store.is_sqlite:
+        return []
+    try:
+        with store.engine.connect() as conn:
+            lines = [row[0] for row in conn.exec_driver_sql("PRAGMA quick_check")]
+    except DatabaseError as exc:
+        return [_("Integrity check: {line}").format(line=exc.orig)]
+    return [_("Integrity check: {line}").format(line=line) for line in lines if line != "ok"]
+
+
 def _describe_db_error(exc: Exception) -> str:
     msg = str(getattr(exc, "orig", exc))
     if "file is not a database" in msg or "not a database" in msg:
@@ -140,6 +233,43 @@ def _describe_db_error(exc: Exception) -> str:
     if "unable to open" in msg:
         return _("the file cannot be opened (check the folder exists and is writable).")
     return msg
+
+
+def environment_fault(exc: BaseException) -> str | None:
+    """A message for the user when `exc` is the machine's fault, not a bug: a full disk,
+    an I/O error, a read-only or locked file, a file that is not a database. None for
+    anything else (a bug: the crash dialog's business). The transaction that met the
+    fault was rolled back, so the message can promise the data is as it was."""
+    orig = getattr(exc, "orig", None) or exc
+    if isinstance(orig, OSError) and not isinstance(orig, sqlite3.Error):
+        if orig.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+            reason = _("the disk is full")
+        elif orig.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            reason = _("the file or folder is read-only")
+        elif orig.errno == errno.EIO:
+            reason = _("the disk reported an error (I/O error)")
+        else:
+            return None
+    elif isinstance(orig, sqlite3.DatabaseError):
+        msg = str(orig).lower()
+        if "full" in msg:
+            reason = _("the disk is full")
+        elif "i/o error" in msg or "disk i/o" in msg:
+            reason = _("the disk reported an error (I/O error)")
+        elif "readonly" in msg or "read-only" in msg:
+            reason = _("the data file is open read-only")
+        elif "locked" in msg or "busy" in msg:
+            reason = _("the data file is locked by another program")
+        elif "not a database" in msg or "malformed" in msg or "corrupt" in msg:
+            reason = _("the data file is damaged")
+        else:
+            return None
+    else:
+        return None
+    return _(
+        "Could not save: {reason}. Nothing was changed; the data is as it was before. "
+        "Free some space or check the drive, then try again."
+    ).format(reason=reason)
 
 
 def _probe_sqlite_file(path: Path) -> None:

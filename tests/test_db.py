@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import sqlite3
 from pathlib import Path
@@ -12,7 +13,7 @@ from sqlalchemy import create_engine, text
 
 from app import db
 from app.config import resolve_store_url
-from app.db import StoreError, open_store
+from app.db import StoreError, environment_fault, open_store
 
 
 def digest(path: Path) -> str:
@@ -127,3 +128,40 @@ def test_store_url_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     assert resolve_store_url(str(tmp_path / "cli.sqlite3")).endswith("cli.sqlite3")
     url = "postgresql+psycopg://u:pw@server/branchdesk"
     assert resolve_store_url(url) == url
+
+
+def test_store_counts_commits_for_automatic_backups(store_url: str) -> None:
+    store = open_store(store_url)
+    try:
+        before = store.changes
+        with store.transaction() as session:
+            session.execute(text("SELECT 1"))
+        assert store.changes == before + 1
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize(
+    ("exc", "words"),
+    [
+        (sqlite3.OperationalError("database or disk is full"), "磁盘已满"),
+        (sqlite3.OperationalError("disk I/O error"), "I/O"),
+        (sqlite3.OperationalError("attempt to write a readonly database"), "只读"),
+        (sqlite3.OperationalError("database is locked"), "锁定"),
+        (sqlite3.DatabaseError("database disk image is malformed"), "损坏"),
+        (OSError(errno.ENOSPC, "No space left on device"), "磁盘已满"),
+    ],
+)
+def test_environment_faults_get_a_message_that_says_nothing_changed(
+    exc: BaseException, words: str
+) -> None:
+    message = environment_fault(exc)
+    assert message is not None and words in message and "没有任何更改" in message
+
+
+@pytest.mark.parametrize(
+    "exc",
+    [ValueError("bug"), sqlite3.OperationalError("no such table: x"), OSError(errno.ENOENT, "x")],
+)
+def test_bugs_are_not_taken_for_environment_faults(exc: BaseException) -> None:
+    assert environment_fault(exc) is None

@@ -13,10 +13,19 @@ import json
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.db import Store, sqlite_problems
 from app.i18n import _
 from app.models import Meeting, MinutesRevision, WeeklySummary
 from app.services.minutes import fingerprint_of
 from app.services.weekly import is_late, week_label
+
+
+def check_store(store: Store) -> list[str]:
+    """Everything `branchdesk check` and File → Check data report (empty: all good)."""
+    problems = sqlite_problems(store)
+    with store.reading() as session:
+        problems += domain_problems(session)
+    return problems
 
 
 def domain_problems(session: Session) -> list[str]:

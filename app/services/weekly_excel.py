@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.i18n import _
@@ -230,7 +230,6 @@ def import_files(
     if week_start is not None:
         week_start = weekly.week_of(week_start)
     branch = _branch(session, actor)
-    _start_transaction(session)
     report = WeeklyImportReport()
     for path in expand_paths(paths):
         label = str(path)
@@ -257,18 +256,6 @@ def import_files(
             )
         )
     return report
-
-
-def _start_transaction(session: Session) -> None:
-    """Make the caller's transaction real before the first SAVEPOINT.
-
-    Python's sqlite3 driver opens a transaction only before its first INSERT, UPDATE or
-    DELETE; a SAVEPOINT issued before that starts a transaction of its own, and its
-    RELEASE commits it, so the caller's rollback would no longer undo the files already
-    stored. An UPDATE that matches no row opens the transaction on every database and
-    changes nothing. (The lasting fix is SQLAlchemy's pysqlite recipe in app/db.py:
-    driver-level autocommit and an explicit BEGIN.)"""
-    session.execute(update(Branch).where(Branch.id == -1).values(name=Branch.name))
 
 
 def _store(
