@@ -9,6 +9,7 @@ from app.models.attendance import (
     RuleAssignment,
     WorkRuleRecord,
 )
+from app.models.audit import AuditEntry
 from app.models.base import Base, UTCDateTime, utcnow
 from app.models.branch import Branch, Setting
 from app.models.calendar import CalendarDay, CalendarYear
@@ -41,6 +42,7 @@ __all__ = [
     "AgendaTemplate",
     "Appeal",
     "AttendanceRequest",
+    "AuditEntry",
     "Base",
     "Branch",
     "CalendarDay",

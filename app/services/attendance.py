@@ -37,6 +37,7 @@ from app.models import (
     Staff,
     WorkRuleRecord,
 )
+from app.services import audit
 from app.services.auth import (
     Actor,
     require_own_or_supervisor,
@@ -141,6 +142,7 @@ def _instant(day: date, at: time, tz: tzinfo) -> datetime:
 
 
 def _branch(session: Session, actor: Actor) -> Branch:
+    audit.by(session, actor)
     branch = session.get(Branch, actor.branch_id)
     if branch is None:
         raise NotFound(_("The branch no longer exists."))
@@ -149,6 +151,7 @@ def _branch(session: Session, actor: Actor) -> Branch:
 
 def _staff(session: Session, actor: Actor, staff_id: int) -> Staff:
     """The person, checked to be in the actor's branch and visible to the actor."""
+    audit.by(session, actor)
     person = session.get(Staff, staff_id)
     if person is None or person.branch_id != actor.branch_id:
         raise NotFound(_("No such staff member."))
@@ -614,6 +617,7 @@ def add_punch(
 ) -> PunchResult:
     """Record one punch. At the kiosk a manager punches for themselves; every other source
     is the supervisor's, and a punch typed in by hand must say why (it must be real)."""
+    audit.by(session, actor)
     try:
         kind = PunchSource(source)
     except ValueError:
@@ -661,6 +665,7 @@ def add_punch(
 
 def void_punch(session: Session, actor: Actor, punch_id: int, reason: str) -> None:
     """Correct a wrong punch: it stops counting but stays on record with who and why."""
+    audit.by(session, actor)
     require_supervisor(actor)
     punch = session.get(Punch, punch_id)
     if punch is None or punch.branch_id != actor.branch_id:
@@ -780,6 +785,7 @@ def import_punches(
     name does not match the roster's, are listed and not imported.
     """
     require_supervisor(actor)
+    audit.by(session, actor)
     roster = {
         no: (staff_id, name)
         for staff_id, no, name in session.execute(
@@ -829,6 +835,7 @@ def import_punches(
                 for (staff_id, key), at in new
             ],
         )
+        audit.record_bulk_inserts(session, "punch")
     unknown_list = [
         UnknownEmployee(
             no,
@@ -921,6 +928,7 @@ def create_request(
     """File a request (pending). A manager files their own; the supervisor anyone's.
     A make-up punch is one instant (`end` is ignored). One recorded after it began is
     flagged `entered_after`: leave is asked for in advance, emergencies explained later."""
+    audit.by(session, actor)
     _staff(session, actor, staff_id)
     try:
         request_kind = RequestKind(kind)
@@ -968,6 +976,7 @@ def create_request(
 def _decide(
     session: Session, actor: Actor, request_id: int, status: RequestStatus, comment: str
 ) -> RequestRecord:
+    audit.by(session, actor)
     require_supervisor(actor)
     request = session.get(AttendanceRequest, request_id)
     if request is None or request.branch_id != actor.branch_id:
@@ -1018,6 +1027,7 @@ def list_requests(
 
 def file_appeal(session: Session, actor: Actor, staff_id: int, work_date: date, reason: str) -> int:
     """A person disputes a day's result (申诉); returns the appeal's id."""
+    audit.by(session, actor)
     _staff(session, actor, staff_id)
     reason = reason.strip()
     if not reason or len(reason) > 500:
@@ -1045,6 +1055,7 @@ def decide_appeal(
     points_after: int | None = None,
 ) -> None:
     """Accept (the day's points become `points_after`, when given) or reject an appeal."""
+    audit.by(session, actor)
     require_supervisor(actor)
     appeal = session.get(Appeal, appeal_id)
     if appeal is None or appeal.branch_id != actor.branch_id:

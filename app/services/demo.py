@@ -53,7 +53,16 @@ from app.models import (
     WeeklyRollup,
     WeeklySummary,
 )
-from app.services import attendance, auth, calendar, meetings, minutes, rollcall, weekly
+from app.services import (
+    attendance,
+    audit,
+    auth,
+    calendar,
+    meetings,
+    minutes,
+    rollcall,
+    weekly,
+)
 from app.services.auth import Actor, Role
 from app.services.clock import branch_today, now_utc, to_branch_time
 from app.services.day_engine import RequestKind
@@ -214,6 +223,8 @@ def build_demo(session: Session) -> DemoReport:
     _seed_attendance(session, branch, actor, today, report)
     _seed_weekly(session, branch, actor, today, report)
     session.flush()
+    audit.by(session, actor)
+    audit.record_bulk_inserts(session)  # the punches went in with one Core insert
     return report
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from app.db import Store, sqlite_problems
 from app.i18n import _
 from app.models import Meeting, MinutesRevision, WeeklySummary
+from app.services import audit
 from app.services.minutes import fingerprint_of
 from app.services.weekly import is_late, week_label
 
@@ -25,6 +26,7 @@ def check_store(store: Store) -> list[str]:
     problems = sqlite_problems(store)
     with store.reading() as session:
         problems += domain_problems(session)
+        problems += audit.problems(session)
     return problems
 
 

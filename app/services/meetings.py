@@ -28,6 +28,7 @@ from app.models import (
     MeetingSchedule,
     Staff,
 )
+from app.services import audit
 from app.services.auth import Actor, require_branch, require_supervisor
 from app.services.calendar import WorkCalendar
 from app.services.clock import branch_today, now_utc
@@ -376,6 +377,7 @@ def list_meetings(
 
 
 def get(session: Session, actor: Actor, meeting_id: int) -> Meeting:
+    audit.by(session, actor)
     meeting = session.get(Meeting, meeting_id)
     if meeting is None or meeting.branch_id != actor.branch_id:
         raise NotFound(_("No such meeting."))

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.i18n import _
 from app.models import Staff, User
+from app.services import audit
 from app.services.auth import (
     Actor,
     hash_secret,
@@ -130,6 +131,7 @@ def clean(data: StaffInput) -> StaffInput:
 
 
 def _get(session: Session, actor: Actor, staff_id: int) -> Staff:
+    audit.by(session, actor)
     staff = session.get(Staff, staff_id)
     if staff is None or staff.branch_id != actor.branch_id:
         raise NotFound(_("No such staff member."))
@@ -175,6 +177,7 @@ def _check_unique(session: Session, actor: Actor, employee_no: str, own_id: int 
 
 def add_staff(session: Session, actor: Actor, data: StaffInput) -> StaffRecord:
     require_supervisor(actor)
+    audit.by(session, actor)
     data = clean(data)
     _check_unique(session, actor, data.employee_no, None)
     staff = Staff(
@@ -287,6 +290,7 @@ def apply_import(session: Session, actor: Actor, rows: list[StaffInput]) -> Impo
     Rows must already be clean (the importer validated them). The caller's transaction
     makes the whole file go in at once or not at all. Activity and PINs are left alone.
     """
+    audit.by(session, actor)
     plans = plan_import(session, actor, rows)
     existing = {
         s.employee_no: s

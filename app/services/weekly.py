@@ -45,7 +45,7 @@ from app.models import (
     WeeklyRollup,
     WeeklySummary,
 )
-from app.services import settings
+from app.services import audit, settings
 from app.services.auth import Actor, require_own_or_supervisor, require_supervisor
 from app.services.calendar import WorkCalendar
 from app.services.clock import branch_today, now_utc
@@ -254,6 +254,7 @@ class CustomerRecord:
 
 
 def _staff(session: Session, actor: Actor, staff_id: int) -> Staff:
+    audit.by(session, actor)
     person = session.get(Staff, staff_id)
     if person is None or person.branch_id != actor.branch_id:
         raise NotFound(_("No such staff member."))
@@ -1102,6 +1103,7 @@ def _event(session: Session, actor: Actor, row: WeeklySummary, kind: ReviewKind,
 
 
 def _reviewable(session: Session, actor: Actor, summary_id: int) -> WeeklySummary:
+    audit.by(session, actor)
     require_supervisor(actor)
     row = session.get(WeeklySummary, summary_id)
     if row is None or row.branch_id != actor.branch_id:

@@ -41,7 +41,38 @@ def test_check_finds_edits_made_outside_the_app(cli: Cli, store_url: str) -> Non
     with time_machine.travel(FRIDAY, tick=True):
         found = cli("--lang", "en", "check")
     assert found.code == 1
-    assert "3 problem(s)" in found.out
+    # each edit is found by its own rule and again by the audit trail
+    assert "6 problem(s)" in found.out
     assert "fingerprint" in found.out
     assert "late mark" in found.out
     assert "punch" in found.out and "staff" in found.out
+    assert "Finalized minutes 1 was changed outside the app (content_json)" in found.out
+    assert "Weekly summary 1 was changed outside the app (late)" in found.out
+    assert "not in the audit trail (added outside the app)" in found.out
+
+
+def test_check_finds_a_changed_punch_and_a_changed_finalized_meeting(
+    cli: Cli, store_url: str
+) -> None:
+    """Done-when of issue 6: edits with the sqlite3 shell to a punch or a finalized meeting."""
+    with time_machine.travel(FRIDAY, tick=True):
+        assert cli("demo").code == 0
+    path = Path(store_url.removeprefix("sqlite:///"))
+    conn = sqlite3.connect(path)
+    with conn:
+        punch = conn.execute("SELECT min(id) FROM punch").fetchone()[0]
+        meeting = conn.execute(
+            "SELECT min(id) FROM meeting WHERE finalized_at IS NOT NULL"
+        ).fetchone()[0]
+        conn.execute("UPDATE punch SET at = datetime(at, '-20 minutes') WHERE id = ?", (punch,))
+        conn.execute("UPDATE meeting SET place = '别处' WHERE id = ?", (meeting,))
+    conn.close()
+    with time_machine.travel(FRIDAY, tick=True):
+        found = cli("check", "--json")
+    assert found.code == 1
+    assert sorted(found.json["problems"]) == sorted(
+        [
+            f"打卡 {punch} 在程序之外被修改（外部修改：at）。",
+            f"会议 {meeting} 在程序之外被修改（外部修改：place）。",
+        ]
+    )
