@@ -216,7 +216,9 @@ def _check_zip(name: str, data: bytes) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             entries = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+    # NotImplementedError: a zip "version" or compression zipfile does not know (a
+    # damaged header says so as readily as a real one; found by the fuzz tests).
+    except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError) as exc:
         raise _file_problem(_unreadable(name, exc)) from None
     unpacked = sum(info.file_size for info in entries)
     if len(entries) > MAX_ZIP_ENTRIES or unpacked > MAX_UNPACKED_BYTES:
@@ -407,7 +409,8 @@ def _checklist(grid: Grid, problems: list[Problem]) -> list[ChecklistRow]:
         if isinstance(raw_id, int | float) and not isinstance(raw_id, bool):
             if float(raw_id).is_integer():
                 plan_id = int(raw_id)
-        elif isinstance(raw_id, str) and raw_id.strip().isdigit():
+        elif isinstance(raw_id, str) and raw_id.strip().isdecimal():
+            # isdecimal, not isdigit: "²" is a digit that int() refuses.
             plan_id = int(raw_id.strip())
         if plan_id is None:
             problems.append(

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.i18n import _
@@ -230,6 +230,7 @@ def import_files(
     if week_start is not None:
         week_start = weekly.week_of(week_start)
     branch = _branch(session, actor)
+    _start_transaction(session)
     report = WeeklyImportReport()
     for path in expand_paths(paths):
         label = str(path)
@@ -256,6 +257,19 @@ def import_files(
             )
         )
     return report
+
+
+def _start_transaction(session: Session) -> None:
+    """Make the caller's transaction real before the first SAVEPOINT.
+
+    Python's sqlite3 driver opens a transaction only before its first INSERT, UPDATE or
+    DELETE; a SAVEPOINT issued before that starts a transaction of its own, and its
+    RELEASE commits it, so the caller's rollback would no longer undo the files already
+    stored. An UPDATE that matches no row opens the transaction on every database and
+    changes nothing. (SQLAlchemy's pysqlite recipe — driver autocommit and an explicit BEGIN —
+    was tried and dropped: every read session then holds a snapshot, so a long-open
+    reading session stops seeing other commits and keeps the WAL from being checkpointed.)"""
+    session.execute(update(Branch).where(Branch.id == -1).values(name=Branch.name))
 
 
 def _store(

@@ -209,3 +209,17 @@ def test_damaged_templates_only_ever_raise_template_rejected(cut: int, flip: int
         read(bytes(data))
     except TemplateRejected as exc:
         assert exc.problems
+
+
+def test_a_zip_claiming_an_unknown_version_is_refused_by_name() -> None:
+    """zipfile raises NotImplementedError for it (found by tests/fuzz)."""
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+    data = bytearray(buffer.getvalue())
+    central = data.index(b"PK\x01\x02")
+    data[central + 6] = 159  # "version needed to extract": 15.9
+    with pytest.raises(TemplateRejected, match=r"odd\.xlsx"):
+        weekly_xlsx.read_template_data("odd.xlsx", bytes(data))
