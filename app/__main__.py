@@ -27,6 +27,12 @@ def build_parser() -> argparse.ArgumentParser:
         "else the user data folder)",
     )
     parser.add_argument("--lang", metavar="LANG", help="user interface language: zh_CN or en")
+    parser.add_argument(
+        "--accept-network-risk",
+        action="store_true",
+        help="open a data file on a network share (SMB/NFS) for writing although SQLite's "
+        "locking is unreliable there and the data can be corrupted",
+    )
     add_commands(parser)
     return parser
 
