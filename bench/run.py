@@ -1,7 +1,10 @@
 """BranchDesk benchmarks: each figure printed beside its goal.
 
     ./scripts/bench                 # sets up .venv, then runs this
-    .venv/bin/python bench/run.py [--runs 7] [--json]
+    .venv/bin/python bench/run.py [--runs 7] [--json] [--soak]
+
+--soak also runs bench/bench_kill_soak.py (1,000 SIGKILLs of the write path; 3-6 minutes,
+hence opt-in).
 
 Figures (the goals are the product's promises on an ordinary office PC):
   startup_to_login    spawn `python -m app` -> the login window is on screen (the GUI prints
@@ -219,6 +222,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="timed runs per figure (default 7)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--soak", action="store_true", help="also the 1,000-kill soak (bench_kill_soak.py, minutes)"
+    )
     args = parser.parse_args(argv)
     figures = run_all(max(1, args.runs))
     if args.json:
@@ -242,6 +248,10 @@ def main(argv: list[str] | None = None) -> int:
     ):
         extra = ["--json"] if args.json else []
         subprocess.run([sys.executable, str(Path(__file__).parent / script), *extra], check=False)
+    if args.soak:
+        extra = ["--json"] if args.json else []
+        soak = str(Path(__file__).parent / "bench_kill_soak.py")
+        subprocess.run([sys.executable, soak, *extra], check=False)
     return 0
 
 
