@@ -15,12 +15,13 @@ so the store, the services and openpyxl are only imported by the command that ne
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import os
 import sys
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -109,6 +110,10 @@ def add_commands(parser: argparse.ArgumentParser) -> None:
     restore.add_argument("file", type=Path, metavar="FILE")
     restore.set_defaults(handler=_restore)
 
+    from app.cli_crypt import add_encryption_commands
+
+    add_encryption_commands(commands)
+
     staff = commands.add_parser("staff", help="the roster of account managers")
     staff_cmds = staff.add_subparsers(dest="action", metavar="ACTION", required=True)
     listing = staff_cmds.add_parser("list", parents=[branch_opt, json_opt], help="show the roster")
@@ -161,11 +166,13 @@ def run(args: argparse.Namespace) -> int:
     from app.db import StoreError, environment_fault
     from app.importers import ImportFileError
     from app.services.errors import ServiceError
+    from app.storelock import StoreLockError
 
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
-        return handler(args)
-    except (CliError, StoreError, ImportFileError, ServiceError) as exc:
+        with _writer_lock(args):
+            return handler(args)
+    except (CliError, StoreError, StoreLockError, ImportFileError, ServiceError) as exc:
         print(f"branchdesk: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
     except BrokenPipeError:
@@ -189,6 +196,56 @@ def _iso_date(text: str) -> date:
 
 # --- plumbing --------------------------------------------------------------------------
 
+# Commands that only read the store: they may run beside the open app. Every other
+# command, and any added later, writes (listing meetings generates the scheduled ones),
+# so it takes the store's writer lock first and is refused while the app is open.
+READ_ONLY_COMMANDS = frozenset(
+    {
+        "backup",  # SQLite's backup API reads a consistent snapshot beside a writer
+        "check",
+        "verify",
+        "staff list",
+        "staff export",
+        "calendar list",
+        "calendar check",
+        "export signin",
+        "export minutes",
+        "export audit",
+        "attendance day",
+        "attendance month",
+        "attendance warnings",
+        "rules list",
+        "weekly status",
+        "weekly template",
+        "weekly check",
+    }
+)
+
+
+def command_name(args: argparse.Namespace) -> str:
+    """The words of the command line that chose the handler: "staff import", "restore"."""
+    words = [args.command, getattr(args, "action", None) or getattr(args, "what", None)]
+    return " ".join(w for w in words if w)
+
+
+def _writer_lock(args: argparse.Namespace) -> contextlib.AbstractContextManager[object]:
+    """One writer per store (issue 6): a writing command holds the store's writer lock
+    while it runs, so it is refused while the app (or another writing command) has the
+    store open, and a store on a network share needs --accept-network-risk. A --dry-run
+    rolls back, so it only reads."""
+    from app.config import resolve_store_url
+    from app.db import sqlite_path
+    from app.storelock import check_store_link, claim_for_writing
+
+    check_store_link(args.db)
+    path = sqlite_path(resolve_store_url(args.db))
+    writes = command_name(args) not in READ_ONLY_COMMANDS and not getattr(args, "dry_run", False)
+    if path is None or not writes or not path.parent.is_dir():
+        # (A store in a folder that does not exist yet is open nowhere; and a command
+        # refused for want of a store must not leave a new folder behind.)
+        return contextlib.nullcontext()
+    return claim_for_writing(path, accept_network_risk=getattr(args, "accept_network_risk", False))
+
 
 def _open(args: argparse.Namespace, *, create: bool = False) -> Store:
     """The store from --db / BRANCHDESK_DB; only init and demo may create a new file."""
@@ -204,7 +261,9 @@ def _open(args: argparse.Namespace, *, create: bool = False) -> Store:
                 "(or try “branchdesk demo”)."
             ).format(path=path)
         )
-    return open_store(url)
+    from app.cli_crypt import passphrase_for  # an encrypted store: BRANCHDESK_PASSPHRASE
+
+    return open_store(url, passphrase=passphrase_for(path))
 
 
 def _acting_supervisor(session: Session, branch_name: str | None) -> tuple[Branch, Actor]:
@@ -405,11 +464,14 @@ def _backup(args: argparse.Namespace) -> int:
         raise CliError(_("Only a SQLite data file can be backed up here; back up the server."))
     if not source.exists():
         _open(args).close()  # says there is no data file, and how to make one
+    from app.cli_crypt import passphrase_for
+
+    passphrase = passphrase_for(source)
     try:
         if args.output is not None:
-            target = backup_file(source, args.output)
+            target = backup_file(source, args.output, passphrase=passphrase)
         else:
-            target = make_backup(source, source.parent / "backups")
+            target = make_backup(source, source.parent / "backups", passphrase=passphrase)
     except BackupError as exc:
         raise CliError(str(exc)) from None
     size = target.stat().st_size
@@ -448,8 +510,11 @@ def _restore(args: argparse.Namespace) -> int:
     target = sqlite_path(resolve_store_url(args.db))
     if target is None:
         raise CliError(_("Only a SQLite data file can be restored here; restore the server."))
+    from app.cli_crypt import passphrase_for
+
+    passphrase = passphrase_for(args.file, target)  # one branch passphrase for both
     try:
-        info, safety = restore(args.file, target, target.parent / "backups")
+        info, safety = restore(args.file, target, target.parent / "backups", passphrase=passphrase)
     except BackupError as exc:
         raise CliError(str(exc)) from None
     _open(args).close()  # an older backup is brought up to this version now
@@ -749,6 +814,16 @@ def add_export_commands(commands: Any, branch_opt: argparse.ArgumentParser) -> A
     report.add_argument("--month", required=True, type=_year_month, metavar="YYYY-MM")
     report.add_argument("-o", "--output", required=True, type=Path, metavar="FILE.pdf")
     report.set_defaults(handler=_export_meeting_report)
+
+    trail = what.add_parser(
+        "audit",
+        parents=[branch_opt],
+        help="the audit trail (审计记录): who changed what and when, as XLSX",
+    )
+    trail.add_argument("-o", "--output", required=True, type=Path, metavar="FILE.xlsx")
+    trail.add_argument("--since", type=_iso_date, metavar="YYYY-MM-DD", help="from this day on")
+    trail.add_argument("--until", type=_iso_date, metavar="YYYY-MM-DD", help="up to this day")
+    trail.set_defaults(handler=_export_audit)
     return what
 
 
@@ -930,6 +1005,32 @@ def _export_meeting_report(args: argparse.Namespace) -> int:
             month=month_text(year, month), file=args.output
         )
     )
+    return EXIT_OK
+
+
+def _export_audit(args: argparse.Namespace) -> int:
+    from zoneinfo import ZoneInfo
+
+    from app.services import audit
+
+    def day_start(day: date | None, zone: str) -> datetime | None:
+        return None if day is None else datetime.combine(day, time(), ZoneInfo(zone))
+
+    store = _open(args)
+    try:
+        with store.reading() as session:
+            branch, actor = _acting_supervisor(session, args.branch_name)
+            until = args.until + timedelta(days=1) if args.until else None
+            data = audit.export_xlsx(
+                session,
+                actor,
+                since=day_start(args.since, branch.timezone),
+                until=day_start(until, branch.timezone),
+            )
+    finally:
+        store.close()
+    _write_atomic(args.output, data)
+    print(_("Audit trail written to {file}.").format(file=args.output))
     return EXIT_OK
 
 

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import errno
 import logging
+import shutil
 import sqlite3
+import sys
+import tempfile
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +24,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import StaticPool
 
 from app.i18n import _
 
@@ -29,7 +33,7 @@ log = logging.getLogger("branchdesk.db")
 # The newest Alembic revision this build knows. Kept here so that opening an
 # up-to-date store never has to import Alembic (0.5 s); tests check it against
 # the migration scripts.
-HEAD_REVISION = "0007"
+HEAD_REVISION = "0008"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 5000
 
@@ -80,7 +84,7 @@ class Store:
     @property
     def read_only(self) -> bool:
         """Opened read-only (a damaged file, until it is restored)."""
-        return bool(self.engine.info.get("read_only"))
+        return self.engine in _READ_ONLY
 
     def close(self) -> None:
         self.engine.dispose()
@@ -96,22 +100,12 @@ def sqlite_path(url: str) -> Path | None:
 
 
 def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
-    # SQLAlchemy's pysqlite recipe: the driver's own transaction handling starts a
-    # transaction only at the first INSERT/UPDATE/DELETE, so a SAVEPOINT issued before
-    # that would start (and its RELEASE commit) a transaction of its own. With the
-    # driver in autocommit mode and BEGIN issued on SQLAlchemy's "begin" below, every
-    # transaction and savepoint means what it says.
-    dbapi_connection.isolation_level = None
     cur = dbapi_connection.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=FULL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cur.close()
-
-
-def _sqlite_begin(conn: Connection) -> None:
-    conn.exec_driver_sql("BEGIN")
 
 
 # Commits per engine, for Store.changes (an Engine takes no attributes of ours).
@@ -137,7 +131,6 @@ def _make_engine(url: str, passphrase: str | None = None) -> Engine:
         else:
             engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
 
@@ -164,22 +157,26 @@ def open_store(
     BranchDesk store, one made by a newer version, or one that cannot be opened.
     `read_only` (an existing SQLite file, e.g. a damaged one): no migration, no
     pragma that writes, and every write fails.
+    `passphrase` opens an encrypted (SQLCipher) file; a plain file ignores it.
     """
     path = sqlite_path(url)
     if path is not None and path.exists() and path.is_dir():
         raise StoreError(_("{path} is a folder, not a BranchDesk data file.").format(path=path))
     if read_only:
-        return _open_read_only(url, path)
+        return _open_read_only(url, path, passphrase)
+    key = None
     if path is not None and path.exists():
         # Look before the engine's pragmas touch it: WAL mode would rewrite a stranger's file.
-        _probe_sqlite_file(path)
-    engine = make_engine(url)
+        key = _encryption_key(path, passphrase)
+        if key is None:
+            _probe_sqlite_file(path)
+    engine = make_engine(url, key)
     try:
         revision = _current_revision(engine, path)
         if revision != HEAD_REVISION:
             if not migrate:
                 raise StoreError(_("The data file needs an upgrade before it can be used."))
-            _upgrade(engine, url, path, revision)
+            _upgrade(engine, url, path, revision, key)
     except StoreError:
         engine.dispose()
         raise
@@ -190,25 +187,88 @@ def open_store(
                 where=path or url, reason=_describe_db_error(exc)
             )
         ) from exc
-    return Store(url=url, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    return Store(url=url, engine=engine, sessions=sessions, passphrase=key)
 
 
-def _open_read_only(url: str, path: Path | None) -> Store:
+def _encryption_key(path: Path, passphrase: str | None) -> str | None:
+    """The passphrase to open the file at `path` with; None for a plain SQLite file (or
+    one that is no database at all: the probe says so). Checks the passphrase and that
+    the file is ours, without writing to it."""
+    from app import crypt_store
+
+    if not crypt_store.is_encrypted(path):
+        return None
+    if passphrase is None:
+        if not crypt_store.available():
+            return None  # cannot tell an encrypted file from garbage: "not a database"
+        raise crypt_store.PassphraseRequired(crypt_store.required_message(path))
+    conn = crypt_store.connect(path, passphrase, read_only=True)
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    finally:
+        conn.close()
+    if tables and "alembic_version" not in tables:
+        raise _foreign(path)
+    return passphrase
+
+
+_READ_ONLY: weakref.WeakSet[Engine] = weakref.WeakSet()  # engines of read-only stores
+
+
+def _open_read_only(url: str, path: Path | None, passphrase: str | None = None) -> Store:
     if path is None or not path.is_file():
         raise StoreError(_("There is no data file at {path}.").format(path=path or url))
-    uri = f"{path.resolve().as_uri()}?mode=ro"
+    key = _encryption_key(path, passphrase)
+    cipher: dict[str, object] = {}
+    if key is not None:
+        from app import crypt_store
+
+        cipher["module"] = crypt_store.dbapi()
 
     def connect() -> sqlite3.Connection:
-        conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
-        conn.isolation_level = None  # as _sqlite_pragmas, minus WAL mode (a write)
-        conn.execute("PRAGMA foreign_keys=ON")
+        if key is not None:
+            conn: sqlite3.Connection = crypt_store.connect(
+                path, key, read_only=True, check_same_thread=False
+            )
+        else:
+            # A copy in memory: the pages still readable can be shown and the screens that
+            # write as they open (meetings generated for the week) keep working, while the
+            # damaged file itself is never written. What is changed now is lost on close:
+            # the main window says so.
+            conn = sqlite3.connect(":memory:", check_same_thread=False)
+            conn.deserialize(_snapshot(path))
+        conn.execute("PRAGMA foreign_keys=ON")  # as _sqlite_pragmas, minus WAL mode (a write)
         conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         return conn
 
-    engine = create_engine(url, creator=connect)
-    event.listen(engine, "begin", _sqlite_begin)
-    engine.info["read_only"] = True
-    return Store(url=url, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
+    # One connection for all: each would otherwise hold its own in-memory copy.
+    engine = create_engine(url, creator=connect, poolclass=StaticPool, **cipher)  # type: ignore[arg-type]
+    _READ_ONLY.add(engine)
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    return Store(url=url, engine=engine, sessions=sessions, passphrase=key)
+
+
+def _snapshot(path: Path) -> bytes:
+    """The file's content with its write-ahead log applied, read from a copy, so the
+    damaged original is not touched (opening it read-only fails in WAL mode without its
+    -shm file, and recovering the log would write to it)."""
+    with tempfile.TemporaryDirectory(prefix="branchdesk-ro-") as folder:
+        copy = Path(folder) / path.name
+        shutil.copyfile(path, copy)
+        wal = path.with_name(path.name + "-wal")
+        if wal.exists():
+            shutil.copyfile(wal, copy.with_name(copy.name + "-wal"))
+        conn = sqlite3.connect(copy)
+        try:
+            data = bytearray(conn.serialize())
+        finally:
+            conn.close()
+    # An in-memory database cannot be in WAL mode: header bytes 18-19 (the file format's
+    # write/read versions) say 2 for WAL, 1 for a rollback journal. Set here rather than
+    # with PRAGMA journal_mode, which would need a write to a damaged file.
+    data[18] = data[19] = 1
+    return bytes(data)
 
 
 def quick_check(store: Store) -> list[str]:
@@ -250,7 +310,7 @@ def environment_fault(exc: BaseException) -> str | None:
             reason = _("the disk reported an error (I/O error)")
         else:
             return None
-    elif isinstance(orig, sqlite3.DatabaseError):
+    elif isinstance(orig, _database_errors()):
         msg = str(orig).lower()
         if "full" in msg:
             reason = _("the disk is full")
@@ -270,6 +330,12 @@ def environment_fault(exc: BaseException) -> str | None:
         "Could not save: {reason}. Nothing was changed; the data is as it was before. "
         "Free some space or check the drive, then try again."
     ).format(reason=reason)
+
+
+def _database_errors() -> tuple[type[Exception], ...]:
+    # sqlcipher3's errors do not derive from sqlite3's; it is loaded only for an encrypted store.
+    cipher = sys.modules.get("sqlcipher3.dbapi2")
+    return (sqlite3.DatabaseError, cipher.DatabaseError) if cipher else (sqlite3.DatabaseError,)
 
 
 def _probe_sqlite_file(path: Path) -> None:
@@ -337,7 +403,9 @@ def script_head() -> str:
     return head
 
 
-def _upgrade(engine: Engine, url: str, path: Path | None, revision: str | None) -> None:
+def _upgrade(
+    engine: Engine, url: str, path: Path | None, revision: str | None, passphrase: str | None
+) -> None:
     from alembic import command
 
     if revision is not None and revision not in known_revisions():
@@ -348,10 +416,22 @@ def _upgrade(engine: Engine, url: str, path: Path | None, revision: str | None) 
             ).format(revision=revision)
         )
     if revision is not None and path is not None:
-        backup = copy_aside(path, f"before-{HEAD_REVISION}")
+        backup = copy_aside(path, f"before-{HEAD_REVISION}", passphrase=passphrase)
         log.info("store copied aside to %s before migrating from %s", backup, revision)
     with engine.begin() as conn:
         command.upgrade(_alembic_config(conn), "head")  # type: ignore[arg-type]
+        if revision is not None:
+            _enter_rows_in_audit_trail(conn)
+
+
+def _enter_rows_in_audit_trail(conn: Connection) -> None:
+    """Rows the audit trail has not seen (a store from before it, an old backup) are
+    entered as found, so that from now on a change behind the app's back shows."""
+    from app.models.audit import record_unrecorded
+
+    entered = record_unrecorded(conn, datetime.now(UTC), None, "BranchDesk (upgrade)")
+    if entered:
+        log.info("%d existing rows entered in the audit trail", entered)
 
 
 def sqlite_problems(store: Store) -> list[str]:
@@ -372,13 +452,34 @@ def sqlite_problems(store: Store) -> list[str]:
     return problems
 
 
-def copy_aside(path: Path, label: str) -> Path:
-    """A consistent copy of a live SQLite file through the backup API, never a file copy."""
+def copy_aside(path: Path, label: str, *, passphrase: str | None = None) -> Path:
+    """A consistent copy of a live SQLite file through the backup API, never a file copy.
+    An encrypted store (with its passphrase) gives a copy encrypted with the same key."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = path.with_name(f"{path.stem}.{label}.{stamp}{path.suffix}")
+    if passphrase is not None:
+        from app import crypt_store
+
+        if crypt_store.is_encrypted(path):
+            return _copy_encrypted(path, target, passphrase)
     src = sqlite3.connect(path)
     try:
         dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    return target
+
+
+def _copy_encrypted(path: Path, target: Path, passphrase: str) -> Path:
+    from app import crypt_store
+
+    src = crypt_store.connect(path, passphrase)
+    try:
+        dst = crypt_store.connect(target, passphrase, salt=crypt_store.salt_of(path))
         try:
             src.backup(dst)
         finally:

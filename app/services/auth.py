@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from app.i18n import N_, _
 from app.models import User, utcnow
 from app.services.clock import now_utc
-from app.services.errors import PermissionDenied, ServiceError, ValidationError
+from app.services.errors import NotFound, PermissionDenied, ServiceError, ValidationError
 
 # argon2-cffi's defaults (argon2id, m=64 MiB, t=3, p=4) exceed OWASP's minimum.
 _hasher = PasswordHasher()
@@ -173,6 +173,58 @@ def verify_password(session: Session, actor: Actor, password: str) -> bool:
     return user is not None and user.active and verify_secret(user.password_hash, password)
 
 
+def change_password(
+    session: Session, actor: Actor, current: str, new: str, repeat: str | None
+) -> None:
+    """The signed-in person's own password: the current one first, then the new one twice."""
+    from app.services import audit  # imports this module
+
+    audit.by(session, actor)
+    user = session.get(User, actor.user_id)
+    if user is None or not user.active:
+        raise PermissionDenied(_("This sign-in no longer exists or was switched off."))
+    if not verify_secret(user.password_hash, current):
+        raise ValidationError(_("The current password is not correct."), field="current")
+    check_new_password(new, repeat)
+    if new == current:
+        raise ValidationError(
+            _("The new password must differ from the current one."), field="password"
+        )
+    user.password_hash = hash_secret(new)
+
+
+def reset_password(
+    session: Session,
+    actor: Actor,
+    new: str,
+    repeat: str | None,
+    *,
+    user_id: int | None = None,
+    staff_id: int | None = None,
+) -> User:
+    """The supervisor sets a new password for an account manager's sign-in (by user or by
+    staff id) in their own branch; a lock from wrong passwords ends with it."""
+    require_supervisor(actor)
+    from app.services import audit  # imports this module
+
+    audit.by(session, actor)
+    if (user_id is None) == (staff_id is None):
+        raise ValueError("give exactly one of user_id and staff_id")
+    if user_id is not None:
+        user = session.get(User, user_id)
+    else:
+        user = session.scalar(select(User).where(User.staff_id == staff_id))
+    if user is None or user.branch_id != actor.branch_id:
+        raise NotFound(_("This person has no sign-in."))
+    if user.role != Role.MANAGER:
+        # A supervisor's password is changed by its owner, who must know the current one.
+        raise PermissionDenied(_("Only an account manager's password can be reset here."))
+    check_new_password(new, repeat)
+    user.password_hash = hash_secret(new)
+    user.failed_logins, user.first_failed_at, user.locked_until = 0, None, None
+    return user
+
+
 def create_user(
     session: Session,
     actor: Actor,
@@ -184,6 +236,9 @@ def create_user(
 ) -> User:
     """A sign-in account in the actor's branch; a manager's is linked to their Staff row."""
     require_supervisor(actor)
+    from app.services import audit  # audit needs auth's Actor: imported late
+
+    audit.by(session, actor)
     username = username.strip()
     if not username or any(c.isspace() for c in username):
         raise ValidationError(_("Enter a user name without spaces."), field="username")

@@ -30,12 +30,15 @@ from app import APP_NAME, i18n
 from app.config import ENV_LANG, resolve_store_url
 from app.i18n import _
 from app.paths import FONT_FAMILY, FONT_FILE
+from app.storelock import sqlite_file
 from app.ui import widgets
 from app.ui.login import LoginDialog
+from app.ui.single_instance import claim_store
 
 if TYPE_CHECKING:
     from app.db import Store
     from app.services.auth import Actor
+    from app.ui.backup_dialog import BackupScheduler
     from app.ui.main_window import MainWindow
     from app.ui.wizard import SetupWizard
 
@@ -106,6 +109,10 @@ class Shell(QObject):
         self.wizard: SetupWizard | None = None
         self.window: MainWindow | None = None
         self._opening = False
+        self.passphrase: str | None = None  # an encrypted store's, once the user entered it
+        self.backups: BackupScheduler | None = None  # automatic backups of the open store
+        self.damage: list[str] = []  # what the start-up check found (then read-only)
+        self._offer_restore_on_damage = True
         self.login = LoginDialog()
         self.login.firstPainted.connect(self._login_painted)
         self.login.accepted.connect(self._signed_in)
@@ -124,6 +131,15 @@ class Shell(QObject):
         self.finished.emit(code)
 
     def close(self) -> None:
+        if self.backups is not None:
+            self.backups.at_exit()  # a backup after changes, while the store is still open
+        self._close_store()
+
+    def _close_store(self) -> None:
+        if self.backups is not None:
+            self.backups.stop()
+            self.backups.deleteLater()
+            self.backups = None
         if self.store is not None:
             self.store.close()
             self.store = None
@@ -142,12 +158,20 @@ class Shell(QObject):
         from app.db import StoreError, open_store
 
         try:
-            self.store = open_store(self.store_url)
+            self.store = open_store(self.store_url, passphrase=self.passphrase)
+            if self._startup_checks():
+                return
             from app.services import setup
 
             with self.store.reading() as session:
                 initialized = setup.is_initialized(session)
         except StoreError as exc:
+            if self._ask_passphrase(exc):
+                return
+            # Raised from SQLite's own error: a damaged file (foreign and newer files are
+            # refused by name). Offered only when this file's backup folder has a good one.
+            if exc.__cause__ is not None and self._offer_restore([str(exc)], quiet=True):
+                return
             QMessageBox.critical(self.login, _("BranchDesk"), str(exc))
             self.exit(EXIT_STORE_ERROR)
             return
@@ -164,6 +188,107 @@ class Shell(QObject):
             self.login.set_store(self.store)
         else:
             self.show_wizard()
+        self._start_backups(initialized)
+
+    def _ask_passphrase(self, exc: Exception) -> bool:
+        """An encrypted store (app/crypt_store.py): ask for the branch passphrase and open
+        again; a wrong one asks again with the reason, Quit ends the run. False when `exc`
+        is about something else."""
+        from app.crypt_store import PassphraseRequired, WrongPassphrase
+        from app.db import sqlite_path
+        from app.ui.passphrase_dialog import ask_passphrase
+
+        if not isinstance(exc, PassphraseRequired | WrongPassphrase):
+            return False
+        error = str(exc) if isinstance(exc, WrongPassphrase) else None
+        passphrase = ask_passphrase(self.login, sqlite_path(self.store_url), error)
+        if passphrase is None:
+            self.exit(0)
+            return True
+        self.passphrase = passphrase
+        self._opening = False
+        QTimer.singleShot(0, self, self.open_store)
+        return True
+
+    # --- checks, backups and restore (issue 6; the work is in app/ui/backup_dialog.py) ---
+
+    def _startup_checks(self) -> bool:
+        """quick_check at every start, a full check once a day. A damaged file is
+        reopened read-only, with an offer to restore the newest good backup; True when
+        that restore took over."""
+        from app.db import open_store
+        from app.ui.backup_dialog import startup_problems
+
+        assert self.store is not None
+        self.damage = startup_problems(self.store)
+        if not self.damage:
+            return False
+        log.error("the data file is damaged: %s", self.damage)
+        self.store.close()
+        self.store = open_store(self.store_url, read_only=True, passphrase=self.passphrase)
+        return self._offer_restore(self.damage)
+
+    def _offer_restore(self, problems: list[str], quiet: bool = False) -> bool:
+        from app.backup import backup_folder, latest_good_backup
+        from app.db import sqlite_path
+        from app.ui.backup_dialog import backup_folders, offer_restore
+
+        path = sqlite_path(self.store_url)
+        if path is None or not self._offer_restore_on_damage:
+            return False
+        key = self.store.passphrase if self.store is not None else None
+        if quiet and latest_good_backup(backup_folders(path), passphrase=key) is None:
+            return False
+        chosen = offer_restore(self.login, path, problems, key)
+        if chosen is None:
+            return False
+        log.info(
+            "restoring %s over the damaged %s (backups in %s)", chosen, path, backup_folder(path)
+        )
+        self.restore_backup(chosen, damaged=True)
+        return True
+
+    def _start_backups(self, initialized: bool) -> None:
+        from app.ui.backup_dialog import BackupScheduler
+
+        assert self.store is not None
+        self.backups = BackupScheduler(self.store, self)
+        self.backups.start(backup_today=initialized)
+
+    def restore_backup(self, backup: object, damaged: bool = False) -> None:
+        """Replace the data with `backup` (a path): the main window closes, the store is
+        closed, restored (the current data backed up or, if damaged, kept aside), opened
+        again (an older backup is migrated), and the user signs in again."""
+        from pathlib import Path
+
+        from app.backup import BackupError, backup_folder, restore, restore_over_damaged
+        from app.db import sqlite_path
+
+        target = sqlite_path(self.store_url)
+        assert target is not None
+        key = self.store.passphrase if self.store is not None else None
+        if self.window is not None:
+            self.window.sign_out()
+        self._close_store()
+        try:
+            if damaged:
+                info, kept = restore_over_damaged(Path(str(backup)), target, passphrase=key)
+            else:
+                info, kept = restore(
+                    Path(str(backup)), target, backup_folder(target), passphrase=key
+                )
+        except BackupError as exc:
+            widgets.show_error(self.login, str(exc))
+            info, kept = None, None
+        self._opening = False
+        self._offer_restore_on_damage = info is not None  # no second offer after a failure
+        self.open_store()
+        self._offer_restore_on_damage = True
+        if info is None or self.store is None:
+            return
+        from app.ui.backup_dialog import restored_message
+
+        widgets.show_info(self.login, restored_message(info, kept, damaged))
 
     def show_wizard(self) -> None:
         from app.ui.wizard import SetupWizard
@@ -199,8 +324,21 @@ class Shell(QObject):
         window = MainWindow(self.store, actor, self.idle_timeout_ms)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         window.closed.connect(self._main_closed)
+        window.restoreRequested.connect(self.restore_backup)
+        if self.backups is not None:
+            window.set_backups(self.backups)
         self.window = window
         window.show()
+
+    def bring_to_front(self) -> None:
+        """Another start on the same data file asked for this one: show the window in use."""
+        shown = [w for w in (self.window, self.wizard, self.login) if w is not None]
+        window = next((w for w in shown if w.isVisible()), self.login)
+        state = window.windowState() & ~Qt.WindowState.WindowMinimized
+        window.setWindowState(state | Qt.WindowState.WindowActive)
+        window.show()
+        window.raise_()
+        window.activateWindow()
 
     def _main_closed(self, signed_out: bool) -> None:
         self.window = None
@@ -223,14 +361,34 @@ def run_gui(args: Any) -> int:
     app.setWindowIcon(widgets.app_icon())
     # The login hides while the main window opens; quitting is the shell's decision.
     app.setQuitOnLastWindowClosed(False)
-    shell = Shell(
-        resolve_store_url(getattr(args, "db", None)),
-        exit_when_shown=os.environ.get(ENV_EXIT_WHEN_SHOWN) == "1",
+    store_url = resolve_store_url(getattr(args, "db", None))
+    exit_when_shown = os.environ.get(ENV_EXIT_WHEN_SHOWN) == "1"
+    # One writer per store (issue 6): the lock before the store is opened; a second start
+    # on the same file brings the first one forward and ends here.
+    claim = claim_store(
+        sqlite_file(store_url),
+        getattr(args, "db", None),
+        accept_network_risk=getattr(args, "accept_network_risk", False),
+        interactive=not exit_when_shown,
     )
+    if isinstance(claim, int):
+        if translator is not None:
+            app.removeTranslator(translator)
+        return claim
+    from app.ui.crash import CrashHandler
+
+    # A bug shows the crash dialog (report file, drafts saved) instead of a silent exit.
+    crash_handler = CrashHandler(app)
+    crash_handler.install()
+    shell = Shell(store_url, exit_when_shown=exit_when_shown)
+    if claim.server is not None:
+        claim.server.activated.connect(shell.bring_to_front)
     shell.finished.connect(app.exit)
     shell.start()
     code = app.exec()
     shell.close()
+    claim.release()
+    crash_handler.uninstall()
     if translator is not None:
         app.removeTranslator(translator)
     return shell.exit_code if shell.exit_code is not None else code

@@ -141,15 +141,31 @@ class LoginDialog(QDialog):
             self.message.show_error(_("Enter your user name."))
             self.username.setFocus()
             return
+        from sqlalchemy.exc import DBAPIError
+
+        from app.db import environment_fault
         from app.services import auth
 
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         locked: str | None = None
         try:
-            with self.store.transaction() as session:
+            # A damaged store is open read-only: sign in without writing the sign-in time
+            # (the reading session is never committed), so the user can still restore.
+            session_for = self.store.reading if self.store.read_only else self.store.transaction
+            with session_for() as session:
                 actor = auth.authenticate(session, username, self.password.text())
         except auth.AccountLocked as exc:
             actor, locked = None, str(exc)
+        except DBAPIError as exc:
+            if environment_fault(exc) is None:
+                raise
+            self.message.show_error(
+                _(
+                    "Cannot sign in: the data file is damaged or unreadable ({reason}). "
+                    "Restart BranchDesk to restore the latest good backup."
+                ).format(reason=exc.orig)
+            )
+            return
         finally:
             QGuiApplication.restoreOverrideCursor()
         if actor is None:

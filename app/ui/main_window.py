@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -35,6 +36,7 @@ from app.ui import widgets
 from app.ui.idle_lock import IdleWatcher, LockScreen
 
 if TYPE_CHECKING:
+    from app.ui.backup_dialog import BackupScheduler
     from app.ui.meetings_page import MeetingsPage
 
 GEOMETRY_KEY = "main/geometry"
@@ -113,6 +115,8 @@ class MainWindow(QMainWindow):
     """The signed-in user's window. `closed(signed_out)` tells the app what comes next."""
 
     closed = Signal(bool)
+    # A backup the user chose to restore; the shell, which owns the store, does it.
+    restoreRequested = Signal(object)
 
     def __init__(
         self,
@@ -126,6 +130,7 @@ class MainWindow(QMainWindow):
         self.actor = actor
         self._signing_out = False
         self._pages: dict[str, QWidget] = {}
+        self.current_dialog: QDialog | None = None  # widgets.open_dialog keeps it here
         with store.reading() as session:
             branch = setup.current_branch(session, actor)
             self.branch_name = branch.name
@@ -158,7 +163,25 @@ class MainWindow(QMainWindow):
         self.lock_screen.signOutRequested.connect(self.sign_out)
         self.frame.addWidget(self.content)
         self.frame.addWidget(self.lock_screen)
-        self.setCentralWidget(self.frame)
+        if store.read_only:  # a damaged data file, opened from a copy (app.db)
+            central = QWidget(self)
+            column = QVBoxLayout(central)
+            column.setContentsMargins(8, 8, 8, 0)
+            self.read_only_banner = widgets.Banner(_("Backups and restore…"), central)
+            self.read_only_banner.set_messages(
+                [
+                    _(
+                        "The data file is damaged and open read-only: what you change now "
+                        "is not saved. Restore the latest good backup to go on working."
+                    )
+                ]
+            )
+            self.read_only_banner.button.clicked.connect(self.show_backups)
+            column.addWidget(self.read_only_banner)
+            column.addWidget(self.frame, 1)
+            self.setCentralWidget(central)
+        else:
+            self.setCentralWidget(self.frame)
 
         self.page_actions: dict[str, QAction] = {}
         self._build_menus()
@@ -180,6 +203,11 @@ class MainWindow(QMainWindow):
         )
         self.statusBar().addWidget(self.location_label, 1)
         self.statusBar().addPermanentWidget(self.user_label)
+        self.backup_warning = QLabel(self)  # a failed automatic backup: shown, never raised
+        self.backup_warning.setStyleSheet(f"color: {widgets.ERROR_COLOR};")
+        self.backup_warning.hide()
+        self.statusBar().addPermanentWidget(self.backup_warning)
+        self.backups: BackupScheduler | None = None  # the shell's; made on demand otherwise
 
         self.idle = IdleWatcher(idle_timeout_ms or idle_minutes * 60_000, self)
         self._fixed_idle = idle_timeout_ms is not None
@@ -201,10 +229,26 @@ class MainWindow(QMainWindow):
         self.lock_action.triggered.connect(self.lock)
         self.sign_out_action = file_menu.addAction(_("&Sign out"))
         self.sign_out_action.triggered.connect(self.sign_out)
+        self.password_action = file_menu.addAction(_("Change &password…"))
+        self.password_action.triggered.connect(self.change_password)
         file_menu.addSeparator()
         self.verify_action = file_menu.addAction(_("&Verify a minutes PDF…"))
         self.verify_action.triggered.connect(self.verify_pdf)
         self.verify_action.setEnabled(self.actor.sees_whole_branch)
+        file_menu.addSeparator()
+        # Backups (issue 6): app/ui/backup_dialog.py and check_dialog.py do the work.
+        self.backup_action = file_menu.addAction(_("&Back up now"))
+        self.backup_action.triggered.connect(self.back_up_now)
+        self.backup_action.setEnabled(self.store.is_sqlite and not self.store.read_only)
+        self.backups_action = file_menu.addAction(_("Backups and &restore…"))
+        self.backups_action.triggered.connect(self.show_backups)
+        self.backups_action.setEnabled(self.store.is_sqlite and self.actor.sees_whole_branch)
+        self.check_action = file_menu.addAction(_("&Check data…"))
+        self.check_action.triggered.connect(self.check_data)
+        self.check_action.setEnabled(self.actor.sees_whole_branch)
+        self.audit_action = file_menu.addAction(_("&Audit trail…"))
+        self.audit_action.triggered.connect(self.show_audit_trail)
+        self.audit_action.setEnabled(self.actor.sees_whole_branch)
         file_menu.addSeparator()
         self.quit_action = file_menu.addAction(_("&Quit"))
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
@@ -241,10 +285,66 @@ class MainWindow(QMainWindow):
     def open_console(self, meeting_id: int) -> None:
         self.show_meeting(meeting_id).open_console()
 
+    def change_password(self) -> None:
+        from app.ui.password_dialog import ChangePasswordDialog
+
+        dialog = ChangePasswordDialog(self.store, self.actor, self)
+        widgets.open_dialog(
+            self,
+            dialog,
+            lambda: widgets.show_info(self, _("Your password was changed."), _("Change password")),
+        )
+
     def verify_pdf(self) -> None:
         from app.ui.verify_dialog import VerifyDialog
 
         VerifyDialog(self.store, self.actor, self).exec()
+
+    # --- backups and checks (issue 6) ------------------------------------------------
+
+    def set_backups(self, scheduler: BackupScheduler) -> None:
+        self.backups = scheduler
+        scheduler.note.connect(self.backup_note)
+        scheduler.warning.connect(self.backup_failed)
+        if scheduler.last_warning:
+            self.backup_failed(scheduler.last_warning)
+
+    def backup_note(self, text: str) -> None:
+        self.backup_warning.hide()
+        self.statusBar().showMessage(text, 15_000)
+
+    def backup_failed(self, text: str) -> None:
+        self.backup_warning.setText("⚠ " + _("Backup failed"))
+        self.backup_warning.setToolTip(text)
+        self.backup_warning.show()
+        self.statusBar().showMessage(text, 60_000)
+
+    def back_up_now(self) -> None:
+        from app.ui.backup_dialog import BackupScheduler, back_up_now
+
+        if self.backups is None:
+            self.set_backups(BackupScheduler(self.store, self))
+        assert self.backups is not None
+        back_up_now(self, self.backups)
+
+    def show_backups(self) -> None:
+        from app.ui.backup_dialog import BackupsDialog
+
+        with self.store.reading() as session:
+            tz = setup.current_branch(session, self.actor).timezone
+        dialog = BackupsDialog(self.store, tz, self)
+        dialog.restoreRequested.connect(self.restoreRequested.emit)
+        widgets.open_dialog(self, dialog, lambda: None)
+
+    def check_data(self) -> None:
+        from app.ui.check_dialog import open_check
+
+        open_check(self, self.store)
+
+    def show_audit_trail(self) -> None:
+        from app.ui.audit_dialog import AuditDialog
+
+        widgets.open_dialog(self, AuditDialog(self.store, self.actor, self), lambda: None)
 
     # --- pages -----------------------------------------------------------------------
 

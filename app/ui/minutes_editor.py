@@ -776,6 +776,11 @@ class MinutesEditor(QWidget):
         self.changed.emit()
         return True
 
+    def save_draft(self) -> None:
+        """For the crash dialog (app.ui.crash): store unsaved text now; raise if it failed."""
+        if not self.save_now():
+            raise RuntimeError(self.save_status.text())
+
     def hideEvent(self, event: QHideEvent) -> None:
         self.save_now()
         super().hideEvent(event)

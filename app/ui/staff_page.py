@@ -182,6 +182,9 @@ class StaffPage(QWidget):
         self.active_action = self._action(_("Deactivate…"), self.toggle_active_selected)
         self.pin_action = self._action(_("Set kiosk PIN…"), self.set_pin_selected)
         self.sign_in_action = self._action(_("Create sign-in…"), self.create_sign_in_selected)
+        self.reset_password_action = self._action(
+            _("Reset password…"), self.reset_password_selected
+        )
         self.import_action = self._action(_("Import…"), self.import_roster, "Ctrl+I")
         self.export_action = self._action(_("Export…"), self.export_roster, "Ctrl+E")
         self.edit_action.setToolTip(_("Edit the selected person (Enter or double-click)"))
@@ -258,7 +261,7 @@ class StaffPage(QWidget):
         line.setFrameShape(QFrame.Shape.VLine)
         line.setFrameShadow(QFrame.Shadow.Sunken)
         row.addWidget(line)
-        for action in (self.pin_action, self.sign_in_action):
+        for action in (self.pin_action, self.sign_in_action, self.reset_password_action):
             button(action)
         row.addStretch(1)
         for action in (self.import_action, self.export_action):
@@ -363,6 +366,10 @@ class StaffPage(QWidget):
             if record is not None and record.sign_in
             else ""
         )
+        self.reset_password_action.setEnabled(record is not None and record.sign_in is not None)
+        # The same dialog sets a first PIN or replaces a forgotten one.
+        has_pin = record is not None and record.has_pin
+        self.pin_action.setText(_("Reset kiosk PIN…") if has_pin else _("Set kiosk PIN…"))
         self.export_action.setEnabled(self.proxy.rowCount() > 0)
         reactivate = record is not None and not record.active
         self.active_action.setText(_("Reactivate…") if reactivate else _("Deactivate…"))
@@ -435,6 +442,25 @@ class StaffPage(QWidget):
             PinDialog(self.store, self.actor, record, self), lambda: self._refresh_one(record.id)
         )
 
+    def reset_password_selected(self) -> None:
+        record = self.selected_record()
+        if record is None or not self.editable or record.sign_in is None:
+            return
+        from app.ui.password_dialog import ResetPasswordDialog
+
+        dialog = ResetPasswordDialog(self.store, self.actor, record, self)
+
+        def done() -> None:
+            widgets.show_info(
+                self,
+                _("{name}'s password was reset; they can sign in as “{user}” with it now.").format(
+                    name=record.name, user=record.sign_in
+                ),
+                _("Password reset"),
+            )
+
+        self._open(dialog, done)
+
     def create_sign_in_selected(self) -> None:
         record = self.selected_record()
         if record is None or not self.editable:
@@ -442,6 +468,7 @@ class StaffPage(QWidget):
         dialog = SignInDialog(self.store, self.actor, record, self)
 
         def created() -> None:
+            self._refresh_one(record.id)  # "Reset password…" now applies
             widgets.show_info(
                 self,
                 _("{name} can now sign in as “{user}”.").format(

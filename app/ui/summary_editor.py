@@ -816,6 +816,11 @@ class SummaryEditor(QWidget):
         self._saved(view, _("Saved automatically {time}"))
         return True
 
+    def save_draft(self) -> None:
+        """For the crash dialog (app.ui.crash): store unsaved text now; raise if it failed."""
+        if not self.save_now():
+            raise RuntimeError(self.save_status.text())
+
     def save_by_hand(self) -> bool:
         """Ctrl+S: save now, strictly, and say clearly what stops it."""
         self.autosave_timer.stop()
