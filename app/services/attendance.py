@@ -818,8 +818,8 @@ def import_punches(
     new = [(key, at) for key, at in wanted.items() if key not in stored]
     if new:
         created = now_utc()
-        session.execute(
-            insert(Punch.__table__),  # type: ignore[arg-type]
+        inserted = session.execute(
+            insert(Punch.__table__).returning(Punch.__table__.c.id),  # type: ignore[arg-type]
             [
                 {
                     "branch_id": actor.branch_id,
@@ -835,7 +835,7 @@ def import_punches(
                 for (staff_id, key), at in new
             ],
         )
-        audit.record_bulk_inserts(session, "punch")
+        audit.record_bulk_inserts(session, "punch", list(inserted.scalars()))
     unknown_list = [
         UnknownEmployee(
             no,

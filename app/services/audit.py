@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -28,6 +28,7 @@ from app.models.audit import (
     Change,
     append,
     entry_hash,
+    record_rows,
     record_unrecorded,
     rows_by_id,
 )
@@ -193,12 +194,17 @@ def _write_entries(session: Session, _context: UOWTransaction) -> None:
     append(session.connection(), changes, clock.now_utc(), user_id, user_name)
 
 
-def record_bulk_inserts(session: Session, *names: str) -> int:
-    """Entries for rows written with Core bulk inserts (which bypass the flush)."""
+def record_bulk_inserts(session: Session, name: str, ids: Sequence[int]) -> int:
+    """Entries for rows written with a Core bulk insert (which bypasses the flush)."""
     user_id, user_name = _who(session)
-    return record_unrecorded(
-        session.connection(), clock.now_utc(), user_id, user_name, "insert", names or None
-    )
+    return record_rows(session.connection(), name, ids, clock.now_utc(), user_id, user_name)
+
+
+def record_unrecorded_rows(session: Session) -> int:
+    """Entries for every row of the watched tables that has none yet (after bulk work
+    such as the demo build)."""
+    user_id, user_name = _who(session)
+    return record_unrecorded(session.connection(), clock.now_utc(), user_id, user_name, "insert")
 
 
 # --- checking ------------------------------------------------------------------------------

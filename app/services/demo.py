@@ -224,7 +224,7 @@ def build_demo(session: Session) -> DemoReport:
     _seed_weekly(session, branch, actor, today, report)
     session.flush()
     audit.by(session, actor)
-    audit.record_bulk_inserts(session)  # the punches went in with one Core insert
+    audit.record_unrecorded_rows(session)  # the punches went in with one Core insert
     return report
 
 
