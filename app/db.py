@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
@@ -467,11 +468,30 @@ def copy_aside(path: Path, label: str, *, passphrase: str | None = None) -> Path
         dst = sqlite3.connect(target)
         try:
             src.backup(dst)
+            _check_copy(dst, path, target)
         finally:
             dst.close()
     finally:
         src.close()
     return target
+
+
+def _check_copy(copy: Any, path: Path, target: Path) -> None:
+    """A copy counts only if it passes integrity_check (a damaged store is not upgraded:
+    the copy taken first would not be a way back)."""
+    try:
+        verdict = [row[0] for row in copy.execute("PRAGMA integrity_check")]
+    except Exception as exc:  # sqlite3's or sqlcipher3's DatabaseError: too damaged to check
+        verdict = [str(exc)]
+    if verdict != ["ok"]:
+        copy.close()
+        target.unlink(missing_ok=True)
+        raise StoreError(
+            _(
+                "{path} failed its integrity check ({verdict}), so it was not upgraded and "
+                "nothing was changed. Restore a backup (File → Backups and restore)."
+            ).format(path=path, verdict="; ".join(verdict[:3]))
+        )
 
 
 def _copy_encrypted(path: Path, target: Path, passphrase: str) -> Path:
@@ -482,6 +502,7 @@ def _copy_encrypted(path: Path, target: Path, passphrase: str) -> Path:
         dst = crypt_store.connect(target, passphrase, salt=crypt_store.salt_of(path))
         try:
             src.backup(dst)
+            _check_copy(dst, path, target)
         finally:
             dst.close()
     finally:

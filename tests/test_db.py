@@ -165,3 +165,22 @@ def test_environment_faults_get_a_message_that_says_nothing_changed(
 )
 def test_bugs_are_not_taken_for_environment_faults(exc: BaseException) -> None:
     assert environment_fault(exc) is None
+
+
+def test_a_damaged_store_is_not_upgraded(store_url: str) -> None:
+    """The copy taken before a migration must pass integrity_check, or nothing happens."""
+    from tests.test_autobackup import damage
+
+    open_store(store_url).close()
+    path = Path(store_url.removeprefix("sqlite:///"))
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("DROP TABLE audit_entry")
+        conn.execute("UPDATE alembic_version SET version_num = '0007'")
+    conn.close()
+    damage(path, "calendar_day")
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="完整性检查"):
+        open_store(store_url)
+    assert path.read_bytes() == before
+    assert not list(path.parent.glob("*.before-*"))
