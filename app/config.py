@@ -42,6 +42,12 @@ def resolve_store_url(db_option: str | None = None) -> str:
     """
     value = db_option or os.environ.get(ENV_DB) or str(default_store_path())
     if is_url(value):
-        return value
+        prefix = "sqlite:///"
+        if not value.startswith(prefix) or value.startswith(prefix + ":memory:"):
+            return value
+        # An SQLite URL names a file too: links are followed here as for a plain path,
+        # so the lock, backups/ and restore all use the real file's place.
+        file, sep, query = value[len(prefix) :].partition("?")
+        return f"{prefix}{Path(file).expanduser().resolve()}{sep}{query}"
     path = Path(value).expanduser().resolve()
     return f"sqlite:///{path}"

@@ -128,6 +128,12 @@ def test_store_url_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     assert resolve_store_url(str(tmp_path / "cli.sqlite3")).endswith("cli.sqlite3")
     url = "postgresql+psycopg://u:pw@server/branchdesk"
     assert resolve_store_url(url) == url
+    # an SQLite URL to a link names the real file, as a plain path does
+    real = tmp_path / "real.sqlite3"
+    real.touch()
+    (tmp_path / "link.sqlite3").symlink_to(real)
+    assert resolve_store_url(f"sqlite:///{tmp_path / 'link.sqlite3'}") == f"sqlite:///{real}"
+    assert resolve_store_url("sqlite:///:memory:") == "sqlite:///:memory:"
 
 
 def test_store_counts_commits_for_automatic_backups(store_url: str) -> None:
