@@ -290,6 +290,38 @@ class Shell(QObject):
 
         widgets.show_info(self.login, restored_message(info, kept, damaged))
 
+    def encrypt_store(self, passphrase: str) -> None:
+        """File → Encrypt data file: the main window closes, the store is closed and
+        encrypted (app/crypt_store.py; a failure leaves it as it was), opened again with
+        the passphrase, and the user signs in again."""
+        from app import crypt_store
+        from app.db import StoreError, sqlite_path
+
+        target = sqlite_path(self.store_url)
+        assert target is not None
+        if self.window is not None:
+            self.window.sign_out()
+        self._close_store()
+        kept: object = None
+        try:
+            kept = crypt_store.encrypt_store(target, passphrase)
+        except StoreError as exc:
+            widgets.show_error(self.login, str(exc))
+        else:
+            self.passphrase = passphrase
+        self._opening = False
+        self.open_store()
+        if kept is not None and self.store is not None:
+            widgets.show_info(
+                self.login,
+                _(
+                    "The data file is now encrypted; BranchDesk will ask for the passphrase "
+                    "at every start. The unencrypted copy {kept} was kept in case something "
+                    "went wrong: delete it, and older backups, once you have checked that "
+                    "everything is there."
+                ).format(kept=kept),
+            )
+
     def show_wizard(self) -> None:
         from app.ui.wizard import SetupWizard
 
@@ -325,6 +357,7 @@ class Shell(QObject):
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         window.closed.connect(self._main_closed)
         window.restoreRequested.connect(self.restore_backup)
+        window.encryptRequested.connect(self.encrypt_store)
         if self.backups is not None:
             window.set_backups(self.backups)
         self.window = window

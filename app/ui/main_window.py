@@ -117,6 +117,7 @@ class MainWindow(QMainWindow):
     closed = Signal(bool)
     # A backup the user chose to restore; the shell, which owns the store, does it.
     restoreRequested = Signal(object)
+    encryptRequested = Signal(str)  # the new branch passphrase (the Shell does the work)
 
     def __init__(
         self,
@@ -249,6 +250,14 @@ class MainWindow(QMainWindow):
         self.audit_action = file_menu.addAction(_("&Audit trail…"))
         self.audit_action.triggered.connect(self.show_audit_trail)
         self.audit_action.setEnabled(self.actor.sees_whole_branch)
+        self.encrypt_action = file_menu.addAction(_("&Encrypt data file…"))
+        self.encrypt_action.triggered.connect(self.encrypt_data)
+        self.encrypt_action.setEnabled(
+            self.actor.sees_whole_branch
+            and self.store.is_sqlite
+            and not self.store.read_only
+            and self.store.passphrase is None
+        )
         file_menu.addSeparator()
         self.quit_action = file_menu.addAction(_("&Quit"))
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
@@ -340,6 +349,19 @@ class MainWindow(QMainWindow):
         from app.ui.check_dialog import open_check
 
         open_check(self, self.store)
+
+    def encrypt_data(self) -> None:
+        from app import crypt_store
+
+        try:
+            crypt_store.dbapi()  # says how to install the driver when it is missing
+        except crypt_store.EncryptionUnavailable as exc:
+            widgets.show_error(self, str(exc))
+            return
+        from app.ui.encrypt_dialog import EncryptDialog
+
+        dialog = EncryptDialog(self.store, self.actor, self)
+        widgets.open_dialog(self, dialog, lambda: self.encryptRequested.emit(dialog.chosen))
 
     def show_audit_trail(self) -> None:
         from app.ui.audit_dialog import AuditDialog
