@@ -28,7 +28,7 @@ from app.services.audit import EntryRecord
 from app.services.auth import Actor
 from app.ui import widgets
 from app.ui.printing import save_file
-from app.ui.table_models import SORT_ROLE, Column, RecordTableModel, fit_columns
+from app.ui.table_models import RECORD_ROLE, SORT_ROLE, Column, RecordTableModel, fit_columns
 
 SHOWN_LIMIT = 5000
 XLSX_FILTER = N_("Excel workbooks (*.xlsx)")
@@ -138,7 +138,7 @@ class AuditDialog(QDialog):
         if not index.isValid():
             self.detail.clear()
             return
-        e = self.model.record(self.proxy.mapToSource(index).row())
+        e: EntryRecord = index.data(RECORD_ROLE)
         lines = [
             f"#{e.seq}  {e.at:%Y-%m-%d %H:%M:%S}  {e.user_name}  "
             f"{e.entity_label} {e.entity_id} {e.action_label}",

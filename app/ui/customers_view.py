@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import (
-    QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -39,7 +38,7 @@ from app.services import weekly
 from app.services.auth import Actor
 from app.services.errors import ServiceError
 from app.services.weekly import CustomerRecord, Grade
-from app.ui import widgets
+from app.ui import table_models, widgets
 from app.ui.table_models import (
     MUTED,
     SORT_ROLE,
@@ -274,32 +273,15 @@ class CustomersView(QWidget):
         self.proxy.set_owner(self.owner_filter.currentData())
 
     def selected_record(self) -> CustomerRecord | None:
-        selection = self.table.selectionModel()
-        rows = selection.selectedRows() if selection is not None else []
-        if not rows:
-            return None
-        return self.model.record(self.proxy.mapToSource(rows[0]).row())
+        record: CustomerRecord | None = table_models.selected_record(self.table)
+        return record
 
     def select_customer(self, customer_id: int) -> bool:
-        row = self.model.find_row(lambda r: r.id == customer_id)
-        if row is None:
-            return False
-        index = self.proxy.mapFromSource(self.model.index(row, 0))
-        if not index.isValid():
-            return False
-        self.table.selectionModel().setCurrentIndex(
-            index,
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows,
-        )
-        self.table.scrollTo(index)
-        return True
+        return table_models.select_record(self.table, lambda r: r.id == customer_id)
 
     def visible_records(self) -> list[CustomerRecord]:
-        return [
-            self.model.record(self.proxy.mapToSource(self.proxy.index(row, 0)).row())
-            for row in range(self.proxy.rowCount())
-        ]
+        """The rows as shown: filtered and in the table's order."""
+        return table_models.visible_records(self.table)
 
     def _filter_changed(self, text: str) -> None:
         self.proxy.set_text(text)

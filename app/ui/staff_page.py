@@ -10,7 +10,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import (
-    QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -40,7 +39,7 @@ from app.services import clock, staff
 from app.services.auth import Actor
 from app.services.errors import ServiceError
 from app.services.staff import StaffRecord
-from app.ui import widgets
+from app.ui import table_models, widgets
 from app.ui.import_preview import (
     ImportCancelled,
     ImportPreviewDialog,
@@ -294,33 +293,15 @@ class StaffPage(QWidget):
         self._update_actions()
 
     def selected_record(self) -> StaffRecord | None:
-        selection = self.table.selectionModel()
-        rows = selection.selectedRows() if selection is not None else []
-        if not rows:
-            return None
-        return self.model.record(self.proxy.mapToSource(rows[0]).row())
+        record: StaffRecord | None = table_models.selected_record(self.table)
+        return record
 
     def select_staff(self, staff_id: int) -> bool:
-        row = self.model.find_row(lambda r: r.id == staff_id)
-        if row is None:
-            return False
-        index = self.proxy.mapFromSource(self.model.index(row, 0))
-        if not index.isValid():
-            return False
-        self.table.selectionModel().setCurrentIndex(
-            index,
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows,
-        )
-        self.table.scrollTo(index)
-        return True
+        return table_models.select_record(self.table, lambda r: r.id == staff_id)
 
     def visible_records(self) -> list[StaffRecord]:
         """The rows as shown: filtered and in the table's order."""
-        return [
-            self.model.record(self.proxy.mapToSource(self.proxy.index(row, 0)).row())
-            for row in range(self.proxy.rowCount())
-        ]
+        return table_models.visible_records(self.table)
 
     def _filter_changed(self, text: str) -> None:
         self.proxy.set_text(text)

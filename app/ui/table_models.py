@@ -13,6 +13,7 @@ from typing import Any, Generic, TypeAlias, TypeVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -128,6 +129,35 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+
+def selected_record(view: QTableView) -> Any:
+    """The record of the view's selected row (through any proxy), or None."""
+    selection = view.selectionModel()
+    rows = selection.selectedRows() if selection is not None else []
+    return rows[0].data(RECORD_ROLE) if rows else None
+
+
+def visible_records(view: QTableView) -> list[Any]:
+    """The records as shown: filtered and in the view's order."""
+    model = view.model()
+    return [model.index(row, 0).data(RECORD_ROLE) for row in range(model.rowCount())]
+
+
+def select_record(view: QTableView, wanted: Callable[[Any], bool]) -> bool:
+    """Select and show the first row whose record is `wanted`; False when none is shown."""
+    model = view.model()
+    for row in range(model.rowCount()):
+        index = model.index(row, 0)
+        if wanted(index.data(RECORD_ROLE)):
+            view.selectionModel().setCurrentIndex(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+            view.scrollTo(index)
+            return True
+    return False
 
 
 def change_filter(proxy: QSortFilterProxyModel, change: Callable[[], None]) -> None:
