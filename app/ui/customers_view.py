@@ -235,13 +235,7 @@ class CustomersView(QWidget):
         slot: Callable[[], None],
         shortcut: QKeySequence.StandardKey | str | None = None,
     ) -> QAction:
-        action = QAction(text, self)
-        action.triggered.connect(lambda _checked=False: slot())
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-            action.setToolTip(f"{text.rstrip('…')} ({keys})")
+        action = widgets.page_action(self, text, slot, shortcut)
         self.addAction(action)
         return action
 

@@ -230,14 +230,7 @@ class StaffPage(QWidget):
         slot: Callable[[], None],
         shortcut: QKeySequence.StandardKey | str | None = None,
     ) -> QAction:
-        action = QAction(text, self)
-        action.triggered.connect(lambda _checked=False: slot())
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-            # Only while this page has focus: other pages may use the same keys.
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-            action.setToolTip(f"{text.rstrip('…')} ({keys})")
+        action = widgets.page_action(self, text, slot, shortcut)
         if self.editable:
             self.addAction(action)
         else:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QPointF, QRectF, QSettings, Qt
-from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPen, QPixmap
+from PySide6.QtGui import QAction, QColor, QFont, QIcon, QKeySequence, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QDialog,
     QFrame,
@@ -192,6 +192,25 @@ def show_error(parent: QWidget | None, text: str, title: str | None = None) -> N
 
 def show_info(parent: QWidget | None, text: str, title: str | None = None) -> None:
     QMessageBox.information(parent, title or _("BranchDesk"), text)
+
+
+def page_action(
+    owner: QWidget,
+    text: str,
+    slot: Callable[[], object],
+    shortcut: QKeySequence.StandardKey | str | None = None,
+) -> QAction:
+    """An action of a page or view: its shortcut works only while the page has focus
+    (other pages may use the same keys) and is shown in the tooltip. The caller adds it
+    to `owner` (or not, when the user may not use it)."""
+    action = QAction(text, owner)
+    action.triggered.connect(lambda _checked=False: slot())
+    if shortcut is not None:
+        action.setShortcut(QKeySequence(shortcut))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        action.setToolTip(f"{text.rstrip('…')} ({keys})")
+    return action
 
 
 def confirm(parent: QWidget | None, text: str, title: str | None = None) -> bool:
